@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "compat.h"
+#include "ctx.h"
+#include "link.h"
+#include "linkopt.h"
+#include "opt.h"
+#include "parse.h"
+#include "tun.h"
+
+/*
+ * A tun/tap device is made with TUNSETIFF and configured while our
+ * descriptor keeps it alive; TUNSETPERSIST comes last. Any failure
+ * before it just closes the descriptor, and the kernel removes the
+ * half-made device with it.
+ */
+static int add_tun(struct ctx *ctx, struct link_opts *o, char name[IFNAMSIZ])
+{
+	unsigned int flags = IFF_TUN_EXCL;
+	int fd, ret;
+
+	flags |= o->tun ? IFF_TUN : IFF_TAP;
+	if (!o->pi)
+		flags |= IFF_NO_PI;
+	if (o->vnet_hdr)
+		flags |= IFF_VNET_HDR;
+	if (o->multi_queue)
+		flags |= IFF_MULTI_QUEUE;
+
+	fd = tun_open(name, flags);
+	if (fd == -EBUSY)
+		return err_fail(ctx, fd, "a device of this name already exists");
+	if (fd < 0)
+		return err_sys(ctx, fd, o->tun ? "create tun" : "create tap");
+	ctx_set_name(ctx, name);
+
+	if (o->set_owner && (ret = tun_set_owner(fd, o->owner))) {
+		err_sys(ctx, ret, "TUNSETOWNER");
+		goto out;
+	}
+	if (o->set_group && (ret = tun_set_group(fd, o->group_id))) {
+		err_sys(ctx, ret, "TUNSETGROUP");
+		goto out;
+	}
+	/*
+	 * Joining a bridge without an address of our own: make the first
+	 * byte 0xfe, as QEMU and libvirt do, so that the new port never
+	 * has the lowest address and the bridge keeps its own.
+	 */
+	if (o->bridge && !(o->ch.mask & LC_MAC)) {
+		if ((ret = tun_get_mac(fd, o->ch.mac))) {
+			err_sys(ctx, ret, "SIOCGIFHWADDR");
+			goto out;
+		}
+		o->ch.mac[0] = 0xfe;
+		o->ch.mask |= LC_MAC;
+	}
+	if ((ret = link_change(ctx, 0, name, &o->ch))) {
+		err_sys(ctx, ret, o->bridge ? "configure and attach to bridge"
+					    : "configure");
+		goto out;
+	}
+	if ((ret = tun_set_persist(fd, true)))
+		err_sys(ctx, ret, "TUNSETPERSIST");
+out:
+	close(fd);
+	return ret;
+}
+
+static int add_macvtap(struct ctx *ctx, struct link_opts *o,
+		       char name[IFNAMSIZ])
+{
+	struct link_info li;
+	int ret;
+
+	ret = link_new_macvtap(ctx, name, o->lower.ifindex, o->mode_val,
+			       &o->ch, &li);
+	if (ret == -EEXIST)
+		return err_fail(ctx, ret, "a device of this name already exists");
+	if (ret)
+		return err_sys(ctx, ret, "create macvtap");
+	memcpy(name, li.ifname, IFNAMSIZ);
+	ctx_set_name(ctx, name);
+	return 0;
+}
+
+static int report(struct ctx *ctx, const char *name)
+{
+	struct link_info li;
+	int ret;
+
+	if (ctx->quiet)
+		return 0;
+	if (!ctx->json) {
+		printf("%s\n", name);
+		return 0;
+	}
+	ret = link_get(ctx, name, &li);
+	if (ret)
+		return err_sys(ctx, ret, "read back");
+	ret = list_print_link(ctx, &li);
+	out_end(&ctx->out);
+	return ret;
+}
+
+int cmd_add(struct ctx *ctx, int argc, const char **argv)
+{
+	struct poptOption table[] = {
+		{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)linkopt_add, 0,
+		  "Device:", NULL },
+		{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)linkopt_common, 0,
+		  "Settings:", NULL },
+		OPT_HELP,
+		POPT_TABLEEND
+	};
+	struct link_opts o = { 0 };
+	char name[IFNAMSIZ] = "";
+	const char *arg, *why;
+	poptContext pc;
+	int rc, ret = 0;
+
+	pc = opt_context(argc, argv, table, "NAME [OPTIONS]");
+	while ((rc = poptGetNextOpt(pc)) > 0) {
+		if (rc == OPT_HELP_VAL) {
+			opt_help(pc);
+			goto out;
+		}
+		linkopt_handle(&o, pc, rc);
+	}
+	if (rc < -1) {
+		ret = opt_error(ctx, pc, rc);
+		goto out;
+	}
+	arg = poptGetArg(pc);
+	if (!arg) {
+		ret = err_usage(ctx, "missing NAME");
+		goto out;
+	}
+	ctx_set_name(ctx, arg);
+	if ((ret = opt_no_more(ctx, pc)))
+		goto out;
+	if (parse_ifname(arg, true, &why)) {
+		ret = err_usage(ctx, "%s", why);
+		goto out;
+	}
+	snprintf(name, sizeof(name), "%s", arg);
+	if ((ret = linkopt_validate(ctx, &o, NULL)))
+		goto out;
+	ret = o.macvtap ? add_macvtap(ctx, &o, name) : add_tun(ctx, &o, name);
+	if (!ret)
+		ret = report(ctx, name);
+out:
+	linkopt_free(&o);
+	poptFreeContext(pc);
+	return ret;
+}

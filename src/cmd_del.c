@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "cmd.h"
+#include "ctx.h"
+#include "link.h"
+#include "opt.h"
+#include "parse.h"
+
+/* Looks up @name as a device tapctl manages; says why not otherwise. */
+static int lookup(struct ctx *ctx, const char *name, struct link_info *li)
+{
+	const char *why;
+	int ret;
+
+	ctx_set_name(ctx, name);
+	if (parse_ifname(name, false, &why))
+		return err_usage(ctx, "%s", why);
+	ret = link_get(ctx, name, li);
+	if (ret == -ENODEV)
+		return err_fail(ctx, ret, "no such device");
+	if (ret)
+		return err_sys(ctx, ret, "look up");
+	if (!link_managed(li))
+		return err_fail(ctx, -EPERM,
+				"refusing: not a tun, tap or macvtap device (kind %s)",
+				li->info_kind[0] ? li->info_kind : "none");
+	return 0;
+}
+
+int cmd_del(struct ctx *ctx, int argc, const char **argv)
+{
+	struct poptOption table[] = { OPT_HELP, POPT_TABLEEND };
+	struct link_info *li = NULL;
+	const char **names;
+	poptContext pc;
+	int rc, ret = 0, n, i, j;
+
+	pc = opt_context(argc, argv, table, "NAME...");
+	while ((rc = poptGetNextOpt(pc)) > 0) {
+		if (rc == OPT_HELP_VAL) {
+			opt_help(pc);
+			goto out;
+		}
+	}
+	if (rc < -1) {
+		ret = opt_error(ctx, pc, rc);
+		goto out;
+	}
+	names = poptGetArgs(pc);
+	for (n = 0; names && names[n]; n++)
+		;
+	if (!n) {
+		ret = err_usage(ctx, "missing NAME");
+		goto out;
+	}
+	li = calloc((size_t)n, sizeof(*li));
+	if (!li) {
+		ret = err_sys(ctx, -ENOMEM, NULL);
+		goto out;
+	}
+	/* All or nothing: every name is checked before the first delete. */
+	for (i = 0; i < n; i++)
+		if ((ret = lookup(ctx, names[i], &li[i])))
+			goto out;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < i && li[j].ifindex != li[i].ifindex; j++)
+			;
+		if (j < i)
+			continue;
+		ctx_set_name(ctx, li[i].ifname);
+		if ((ret = link_del(ctx, li[i].ifindex))) {
+			err_sys(ctx, ret, "delete");
+			goto out;
+		}
+	}
+out:
+	free(li);
+	poptFreeContext(pc);
+	return ret;
+}

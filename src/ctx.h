@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef TAPCTL_CTX_H
+#define TAPCTL_CTX_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "err.h"
+#include "out.h"
+
+struct mnl_socket;
+
+/*
+ * One per process. Holds the single netlink socket that every command
+ * (and every line of a batch) shares, the output mode, and the error
+ * that the current command recorded.
+ */
+struct ctx {
+	struct mnl_socket *nl;		/* opened on first use */
+	unsigned int portid;
+	unsigned int seq;
+
+	const char *netns;		/* -n argument, or NULL */
+	bool sysfs_private;		/* /sys remounted for the netns */
+	bool json;
+	bool quiet;
+	bool force;
+	bool in_batch;
+
+	/* Installed setuid or with file capabilities, run by someone else. */
+	bool privileged;
+	uid_t uid;			/* real ids of the caller */
+	gid_t gid;
+
+	const char *cmd;		/* command name, for messages */
+	char name[64];			/* object name, for messages */
+	const char *batch_file;
+	unsigned int batch_line;
+
+	struct err err;
+	char extack[256];		/* kernel text of the last failed request */
+
+	struct out out;
+};
+
+void ctx_set_name(struct ctx *ctx, const char *name);
+
+#endif

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef TAPCTL_ERR_H
+#define TAPCTL_ERR_H
+
+#include <stdbool.h>
+
+struct ctx;
+
+struct err {
+	int code;		/* -errno of the first failure, 0 if none */
+	bool usage;		/* invalid input: exit status 2 */
+	char msg[512];
+};
+
+/*
+ * All three record only the first failure of a command (later ones,
+ * typically from undo, must not hide the cause) and return @code (or
+ * -EINVAL for err_usage) so that callers can write `return err_sys(...)`.
+ */
+int err_sys(struct ctx *ctx, int code, const char *step);
+int err_fail(struct ctx *ctx, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int err_usage(struct ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+bool err_pending(const struct ctx *ctx);
+void err_clear(struct ctx *ctx);
+/* The one writer of failure messages. */
+void err_report(struct ctx *ctx);
+/* 0, 1 or 2 as SPEC.md says, from the recorded error and @ret. */
+int err_status(const struct ctx *ctx, int ret);
+
+#endif

@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <linux/if_link.h>
+#include <linux/if_tun.h>
+#include <linux/rtnetlink.h>
+
+#include "compat.h"
+#include "ctx.h"
+#include "link.h"
+#include "nl.h"
+
+bool link_managed(const struct link_info *li)
+{
+	return li->kind == LINK_TUN || li->kind == LINK_TAP ||
+	       li->kind == LINK_MACVTAP;
+}
+
+const char *link_kind_name(enum link_kind kind)
+{
+	switch (kind) {
+	case LINK_TUN:
+		return "tun";
+	case LINK_TAP:
+		return "tap";
+	case LINK_MACVTAP:
+		return "macvtap";
+	default:
+		return "other";
+	}
+}
+
+/* Attribute policy: unknown types are skipped, known ones validated. */
+static int attr_cb(const struct nlattr *a, int max, const uint8_t *types,
+		   const struct nlattr **tb)
+{
+	int type = mnl_attr_get_type(a);
+
+	if (mnl_attr_type_valid(a, (uint16_t)max) < 0 || !types[type])
+		return MNL_CB_OK;
+	if (mnl_attr_validate(a, (enum mnl_attr_data_type)types[type]) < 0)
+		return MNL_CB_OK;
+	tb[type] = a;
+	return MNL_CB_OK;
+}
+
+static const uint8_t ifla_types[IFLA_MAX + 1] = {
+	[IFLA_IFNAME] = MNL_TYPE_NUL_STRING,
+	[IFLA_ADDRESS] = MNL_TYPE_BINARY,
+	[IFLA_MTU] = MNL_TYPE_U32,
+	[IFLA_MIN_MTU] = MNL_TYPE_U32,
+	[IFLA_MAX_MTU] = MNL_TYPE_U32,
+	[IFLA_TXQLEN] = MNL_TYPE_U32,
+	[IFLA_MASTER] = MNL_TYPE_U32,
+	[IFLA_LINK] = MNL_TYPE_U32,
+	[IFLA_OPERSTATE] = MNL_TYPE_U8,
+	[IFLA_NUM_TX_QUEUES] = MNL_TYPE_U32,
+	[IFLA_LINKINFO] = MNL_TYPE_NESTED,
+};
+
+static const uint8_t info_types[IFLA_INFO_MAX + 1] = {
+	[IFLA_INFO_KIND] = MNL_TYPE_NUL_STRING,
+	[IFLA_INFO_DATA] = MNL_TYPE_NESTED,
+};
+
+static const uint8_t tun_types[IFLA_TUN_MAX + 1] = {
+	[IFLA_TUN_OWNER] = MNL_TYPE_U32,
+	[IFLA_TUN_GROUP] = MNL_TYPE_U32,
+	[IFLA_TUN_TYPE] = MNL_TYPE_U8,
+	[IFLA_TUN_PI] = MNL_TYPE_U8,
+	[IFLA_TUN_VNET_HDR] = MNL_TYPE_U8,
+	[IFLA_TUN_PERSIST] = MNL_TYPE_U8,
+	[IFLA_TUN_MULTI_QUEUE] = MNL_TYPE_U8,
+	[IFLA_TUN_NUM_QUEUES] = MNL_TYPE_U32,
+	[IFLA_TUN_NUM_DISABLED_QUEUES] = MNL_TYPE_U32,
+};
+
+static const uint8_t macvlan_types[IFLA_MACVLAN_MAX + 1] = {
+	[IFLA_MACVLAN_MODE] = MNL_TYPE_U32,
+};
+
+static int ifla_cb(const struct nlattr *a, void *tb)
+{
+	return attr_cb(a, IFLA_MAX, ifla_types, tb);
+}
+
+static int info_cb(const struct nlattr *a, void *tb)
+{
+	return attr_cb(a, IFLA_INFO_MAX, info_types, tb);
+}
+
+static int tun_cb(const struct nlattr *a, void *tb)
+{
+	return attr_cb(a, IFLA_TUN_MAX, tun_types, tb);
+}
+
+static int macvlan_cb(const struct nlattr *a, void *tb)
+{
+	return attr_cb(a, IFLA_MACVLAN_MAX, macvlan_types, tb);
+}
+
+static void parse_tun(const struct nlattr *data, struct link_info *li)
+{
+	const struct nlattr *tb[IFLA_TUN_MAX + 1] = { NULL };
+
+	mnl_attr_parse_nested(data, tun_cb, tb);
+	li->kind = LINK_TAP;
+	if (tb[IFLA_TUN_TYPE] && mnl_attr_get_u8(tb[IFLA_TUN_TYPE]) == IFF_TUN)
+		li->kind = LINK_TUN;
+	if (tb[IFLA_TUN_OWNER]) {
+		li->has_owner = true;
+		li->owner = mnl_attr_get_u32(tb[IFLA_TUN_OWNER]);
+	}
+	if (tb[IFLA_TUN_GROUP]) {
+		li->has_group = true;
+		li->group = mnl_attr_get_u32(tb[IFLA_TUN_GROUP]);
+	}
+	li->pi = tb[IFLA_TUN_PI] && mnl_attr_get_u8(tb[IFLA_TUN_PI]);
+	li->vnet_hdr = tb[IFLA_TUN_VNET_HDR] &&
+		       mnl_attr_get_u8(tb[IFLA_TUN_VNET_HDR]);
+	li->persist = tb[IFLA_TUN_PERSIST] &&
+		      mnl_attr_get_u8(tb[IFLA_TUN_PERSIST]);
+	li->multi_queue = tb[IFLA_TUN_MULTI_QUEUE] &&
+			  mnl_attr_get_u8(tb[IFLA_TUN_MULTI_QUEUE]);
+	/* The kernel reports queue counts only for multi_queue devices. */
+	li->queues = li->multi_queue ? 0 : 1;
+	if (tb[IFLA_TUN_NUM_QUEUES])
+		li->queues = mnl_attr_get_u32(tb[IFLA_TUN_NUM_QUEUES]);
+	if (tb[IFLA_TUN_NUM_DISABLED_QUEUES])
+		li->disabled_queues =
+			mnl_attr_get_u32(tb[IFLA_TUN_NUM_DISABLED_QUEUES]);
+}
+
+static void parse_linkinfo(const struct nlattr *linkinfo, struct link_info *li)
+{
+	const struct nlattr *tb[IFLA_INFO_MAX + 1] = { NULL };
+	const struct nlattr *mv[IFLA_MACVLAN_MAX + 1] = { NULL };
+
+	mnl_attr_parse_nested(linkinfo, info_cb, tb);
+	if (!tb[IFLA_INFO_KIND])
+		return;
+	snprintf(li->info_kind, sizeof(li->info_kind), "%s",
+		 mnl_attr_get_str(tb[IFLA_INFO_KIND]));
+	if (!strcmp(li->info_kind, "tun")) {
+		li->kind = LINK_TAP;
+		if (tb[IFLA_INFO_DATA])
+			parse_tun(tb[IFLA_INFO_DATA], li);
+	} else if (!strcmp(li->info_kind, "macvtap")) {
+		li->kind = LINK_MACVTAP;
+		li->persist = true;
+		li->queues = li->num_tx_queues;
+		if (tb[IFLA_INFO_DATA]) {
+			mnl_attr_parse_nested(tb[IFLA_INFO_DATA], macvlan_cb, mv);
+			if (mv[IFLA_MACVLAN_MODE])
+				li->macvlan_mode =
+					mnl_attr_get_u32(mv[IFLA_MACVLAN_MODE]);
+		}
+	} else if (!strcmp(li->info_kind, "bridge")) {
+		li->is_bridge = true;
+	}
+}
+
+static int parse_link(const struct nlmsghdr *nlh, struct link_info *li)
+{
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[IFLA_MAX + 1] = { NULL };
+
+	if (nlh->nlmsg_type != RTM_NEWLINK ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
+		return -EBADMSG;
+	if (mnl_attr_parse(nlh, sizeof(*ifi), ifla_cb, tb) < 0 ||
+	    !tb[IFLA_IFNAME])
+		return -EBADMSG;
+	memset(li, 0, sizeof(*li));
+	li->ifindex = ifi->ifi_index;
+	li->flags = ifi->ifi_flags;
+	snprintf(li->ifname, sizeof(li->ifname), "%s",
+		 mnl_attr_get_str(tb[IFLA_IFNAME]));
+	if (tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) == 6) {
+		li->has_mac = true;
+		memcpy(li->mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]), 6);
+	}
+	if (tb[IFLA_MTU])
+		li->mtu = mnl_attr_get_u32(tb[IFLA_MTU]);
+	if (tb[IFLA_MIN_MTU])
+		li->min_mtu = mnl_attr_get_u32(tb[IFLA_MIN_MTU]);
+	if (tb[IFLA_MAX_MTU])
+		li->max_mtu = mnl_attr_get_u32(tb[IFLA_MAX_MTU]);
+	if (tb[IFLA_TXQLEN])
+		li->txqlen = mnl_attr_get_u32(tb[IFLA_TXQLEN]);
+	if (tb[IFLA_MASTER])
+		li->master = (int)mnl_attr_get_u32(tb[IFLA_MASTER]);
+	if (tb[IFLA_LINK])
+		li->link = (int)mnl_attr_get_u32(tb[IFLA_LINK]);
+	if (tb[IFLA_OPERSTATE])
+		li->operstate = mnl_attr_get_u8(tb[IFLA_OPERSTATE]);
+	if (tb[IFLA_NUM_TX_QUEUES])
+		li->num_tx_queues = mnl_attr_get_u32(tb[IFLA_NUM_TX_QUEUES]);
+	if (tb[IFLA_LINKINFO])
+		parse_linkinfo(tb[IFLA_LINKINFO], li);
+	return 0;
+}
+
+static struct nlmsghdr *getlink_msg(char *buf, int ifindex, const char *name,
+				    bool dump)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+
+	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_flags = dump ? NLM_F_DUMP : 0;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	if (name)
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	/* Statistics are most of each message and never used here. */
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	return nlh;
+}
+
+struct get_data {
+	struct link_info *li;
+	int ret;
+};
+
+static int get_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct get_data *gd = data;
+
+	gd->ret = parse_link(nlh, gd->li);
+	return MNL_CB_OK;
+}
+
+static int get(struct ctx *ctx, int ifindex, const char *name,
+	       struct link_info *li)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct get_data gd = { li, -ENODEV };
+	int ret;
+
+	ret = nl_request(ctx, getlink_msg(buf, ifindex, name, false), get_cb,
+			 &gd);
+	if (ret == -ENODEV || ret == -ENOENT) {
+		/* Not an error worth the kernel's text: the caller words it. */
+		ctx->extack[0] = '\0';
+		return -ENODEV;
+	}
+	return ret ? ret : gd.ret;
+}
+
+int link_get(struct ctx *ctx, const char *name, struct link_info *li)
+{
+	return get(ctx, 0, name, li);
+}
+
+int link_get_index(struct ctx *ctx, int ifindex, struct link_info *li)
+{
+	return get(ctx, ifindex, NULL, li);
+}
+
+int link_name(struct ctx *ctx, int ifindex, char buf[IFNAMSIZ])
+{
+	struct link_info li;
+	int ret;
+
+	buf[0] = '\0';
+	ret = link_get_index(ctx, ifindex, &li);
+	if (!ret)
+		memcpy(buf, li.ifname, IFNAMSIZ);
+	return ret;
+}
+
+struct dump_data {
+	int (*fn)(const struct link_info *li, void *data);
+	void *data;
+	int ret;
+};
+
+static int dump_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump_data *dd = data;
+	struct link_info li;
+
+	if (dd->ret || parse_link(nlh, &li))
+		return MNL_CB_OK;
+	dd->ret = dd->fn(&li, dd->data);
+	return MNL_CB_OK;
+}
+
+int link_dump(struct ctx *ctx,
+	      int (*fn)(const struct link_info *li, void *data), void *data)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct dump_data dd = { fn, data, 0 };
+	int ret;
+
+	ret = nl_request(ctx, getlink_msg(buf, 0, NULL, true), dump_cb, &dd);
+	return ret ? ret : dd.ret;
+}
+
+static void put_change(struct nlmsghdr *nlh, struct ifinfomsg *ifi,
+		       const struct link_change *ch)
+{
+	if (ch->mask & LC_MAC)
+		mnl_attr_put(nlh, IFLA_ADDRESS, 6, ch->mac);
+	if (ch->mask & LC_MTU)
+		mnl_attr_put_u32(nlh, IFLA_MTU, ch->mtu);
+	if (ch->mask & LC_TXQLEN)
+		mnl_attr_put_u32(nlh, IFLA_TXQLEN, ch->txqlen);
+	if (ch->mask & LC_MASTER)
+		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)ch->master);
+	if (ch->mask & LC_UP) {
+		ifi->ifi_change = IFF_UP;
+		ifi->ifi_flags = ch->up ? IFF_UP : 0;
+	}
+}
+
+int link_change(struct ctx *ctx, int ifindex, const char *name,
+		const struct link_change *ch)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+
+	if (!ch->mask)
+		return 0;
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	if (!ifindex)
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	put_change(nlh, ifi, ch);
+	return nl_request(ctx, nlh, NULL, NULL);
+}
+
+void link_change_inverse(const struct link_info *old,
+			 const struct link_change *ch, struct link_change *undo)
+{
+	memset(undo, 0, sizeof(*undo));
+	undo->mask = ch->mask;
+	memcpy(undo->mac, old->mac, 6);
+	undo->mtu = old->mtu;
+	undo->txqlen = old->txqlen;
+	undo->up = old->flags & IFF_UP;
+	undo->master = old->master;
+	if (!old->has_mac)
+		undo->mask &= ~(unsigned int)LC_MAC;
+}
+
+int link_del(struct ctx *ctx, int ifindex)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+
+	nlh->nlmsg_type = RTM_DELLINK;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	return nl_request(ctx, nlh, NULL, NULL);
+}
+
+static int echo_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct link_info *li = data;
+
+	if (nlh->nlmsg_type == RTM_NEWLINK)
+		parse_link(nlh, li);
+	return MNL_CB_OK;
+}
+
+int link_new_macvtap(struct ctx *ctx, const char *name, int lower,
+		     uint32_t mode, const struct link_change *ch,
+		     struct link_info *li)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+	struct nlattr *linkinfo, *data;
+	int ret;
+
+	/* NLM_F_ECHO: the kernel's answer names what a %d became. */
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL | NLM_F_ECHO;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	mnl_attr_put_u32(nlh, IFLA_LINK, (uint32_t)lower);
+	put_change(nlh, ifi, ch);
+	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "macvtap");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	mnl_attr_put_u32(nlh, IFLA_MACVLAN_MODE, mode);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, linkinfo);
+
+	memset(li, 0, sizeof(*li));
+	ret = nl_request(ctx, nlh, echo_cb, li);
+	if (ret)
+		return ret;
+	if (!li->ifindex && !strchr(name, '%'))
+		return link_get(ctx, name, li);
+	return li->ifindex ? 0 : -EPROTO;
+}

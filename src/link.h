@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef TAPCTL_LINK_H
+#define TAPCTL_LINK_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct ctx;
+
+enum link_kind {
+	LINK_OTHER,
+	LINK_TUN,
+	LINK_TAP,
+	LINK_MACVTAP,
+};
+
+/* What one RTM_NEWLINK message tells about a link. */
+struct link_info {
+	int ifindex;
+	char ifname[IFNAMSIZ];
+	enum link_kind kind;
+	char info_kind[32];		/* IFLA_INFO_KIND, "" if none */
+	bool is_bridge;
+
+	unsigned int flags;		/* IFF_UP, ... */
+	uint8_t operstate;
+	bool has_mac;
+	uint8_t mac[6];
+	uint32_t mtu, min_mtu, max_mtu;
+	uint32_t txqlen;
+	uint32_t num_tx_queues;
+	int master;			/* ifindex, 0 if none */
+	int link;			/* lower ifindex (macvtap), 0 if none */
+
+	/* IFLA_TUN_* */
+	bool has_owner, has_group;
+	uint32_t owner, group;
+	bool pi, vnet_hdr, persist, multi_queue;
+	uint32_t queues, disabled_queues;
+
+	/* IFLA_MACVLAN_* */
+	uint32_t macvlan_mode;
+};
+
+/* Fields of link_change that are set. */
+enum {
+	LC_MAC = 1 << 0,
+	LC_MTU = 1 << 1,
+	LC_TXQLEN = 1 << 2,
+	LC_UP = 1 << 3,		/* @up says which way */
+	LC_MASTER = 1 << 4,	/* @master 0 releases */
+};
+
+/* Everything that one RTM_NEWLINK can change on an existing link. */
+struct link_change {
+	unsigned int mask;
+	uint8_t mac[6];
+	uint32_t mtu;
+	uint32_t txqlen;
+	bool up;
+	int master;
+};
+
+bool link_managed(const struct link_info *li);
+const char *link_kind_name(enum link_kind kind);
+
+/* -ENODEV if there is no such link. */
+int link_get(struct ctx *ctx, const char *name, struct link_info *li);
+int link_get_index(struct ctx *ctx, int ifindex, struct link_info *li);
+/* Calls @fn for every link in ifindex order; stops at its first non-zero. */
+int link_dump(struct ctx *ctx,
+	      int (*fn)(const struct link_info *li, void *data), void *data);
+/*
+ * One RTM_NEWLINK on the link @ifindex (or, if @ifindex is 0, the link
+ * named @name). The kernel applies address and MTU before the master,
+ * and the master before the up flag, which is the order that keeps a
+ * bridge's own address and MTU still.
+ */
+int link_change(struct ctx *ctx, int ifindex, const char *name,
+		const struct link_change *ch);
+/* The change that undoes @ch on a link that was @old. */
+void link_change_inverse(const struct link_info *old,
+			 const struct link_change *ch,
+			 struct link_change *undo);
+int link_del(struct ctx *ctx, int ifindex);
+/* Name of @ifindex into @buf; "" and -ENODEV if it does not exist. */
+int link_name(struct ctx *ctx, int ifindex, char buf[IFNAMSIZ]);
+
+/* Creates a macvtap link; fills @li from the kernel's answer. */
+int link_new_macvtap(struct ctx *ctx, const char *name, int lower,
+		     uint32_t mode, const struct link_change *ch,
+		     struct link_info *li);
+
+#endif

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef TAPCTL_LINKOPT_H
+#define TAPCTL_LINKOPT_H
+
+#include <popt.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "link.h"
+
+struct ctx;
+
+/* The options of add and set, as typed and then as validated. */
+struct link_opts {
+	/* as typed (owned strings) */
+	char *user, *group, *mac, *mtu, *txqlen, *bridge, *macvtap, *mode;
+	bool tun, tap, up, down, nobridge, vnet_hdr, multi_queue, pi;
+	bool persist, no_persist;
+
+	/* validated */
+	bool set_owner, set_group;
+	uid_t owner;
+	gid_t group_id;
+	bool mac_random;
+	uint32_t mode_val;
+	struct link_info lower;		/* --macvtap LOWER */
+	struct link_info br;		/* --bridge BR */
+	struct link_change ch;		/* what one RTM_NEWLINK will do */
+};
+
+/* Options both add and set take, and those only one of them takes. */
+extern const struct poptOption linkopt_common[];
+extern const struct poptOption linkopt_add[];
+extern const struct poptOption linkopt_set[];
+
+/*
+ * Handles popt's value @val for these tables; returns 1 if it was one
+ * of theirs, 0 if not.
+ */
+int linkopt_handle(struct link_opts *o, poptContext pc, int val);
+/*
+ * Checks everything that can be checked before a change: syntax, users,
+ * the bridge and the lower link. @dev is the device for set (NULL for
+ * add). Fills o->ch except for what depends on the device once made.
+ */
+int linkopt_validate(struct ctx *ctx, struct link_opts *o,
+		     const struct link_info *dev);
+void linkopt_free(struct link_opts *o);
+
+#endif

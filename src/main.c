@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <errno.h>
+#include <popt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "compat.h"
+#include "ctx.h"
+#include "netns.h"
+#include "nl.h"
+#include "opt.h"
+#include "priv.h"
+
+static const struct cmd cmds[] = {
+	{ "add", cmd_add, "add NAME [OPTIONS]",
+	  "create a persistent tun/tap device or a macvtap link", 0 },
+	{ "del", cmd_del, "del NAME...",
+	  "delete tun/tap/macvtap devices", 0 },
+	{ "set", cmd_set, "set NAME [OPTIONS]",
+	  "change an existing tun/tap/macvtap device", 0 },
+	{ "list", cmd_list, "list [-d] [NAME...]",
+	  "show tun/tap/macvtap devices (alias: show)", 0 },
+	{ "show", cmd_list, NULL, NULL, 0 },
+	{ "exec", cmd_exec, "exec [OPTIONS] NAME -- PROGRAM [ARGS...]",
+	  "open a device and run PROGRAM with its descriptor",
+	  CMD_NO_BATCH },
+	{ "ifup", cmd_ifup, "ifup [--bridge BR] IFNAME",
+	  "qemu-ifup: bring IFNAME up in a bridge", 0 },
+	{ "ifdown", cmd_ifdown, "ifdown IFNAME",
+	  "qemu-ifdown: take IFNAME out of its bridge and down", 0 },
+	{ "bridge-helper", cmd_bridge_helper,
+	  "bridge-helper [--use-vnet] --br=BRIDGE --fd=N",
+	  "qemu-bridge-helper replacement", CMD_NO_BATCH },
+	{ "tunctl", cmd_tunctl, "tunctl [tunctl options]",
+	  "tunctl compatibility mode", 0 },
+};
+
+const struct cmd *cmd_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		if (!strcmp(cmds[i].name, name))
+			return &cmds[i];
+	return NULL;
+}
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fputs("Usage: tapctl [OPTIONS] COMMAND [ARGS...]\n"
+	      "\n"
+	      "Options:\n"
+	      "  -n, --netns NAME|PATH  act inside a network namespace\n"
+	      "  -j, --json             machine-readable output\n"
+	      "  -q, --quiet            print nothing on success\n"
+	      "  -b, --batch FILE       run commands from FILE (- for stdin)\n"
+	      "      --force            with --batch: go on past failing lines\n"
+	      "  -h, --help             show this help and exit\n"
+	      "  -V, --version          show the version and exit\n"
+	      "\n"
+	      "Commands:\n", f);
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		if (cmds[i].synopsis)
+			fprintf(f, "  %-44s %s\n", cmds[i].synopsis,
+				cmds[i].summary);
+	fputs("\nRun 'tapctl COMMAND --help' for the options of a command.\n",
+	      f);
+}
+
+static int run(struct ctx *ctx, int argc, const char **argv)
+{
+	const struct cmd *c = cmd_find(argv[0]);
+	int ret;
+
+	err_clear(ctx);
+	ctx->name[0] = '\0';
+	ctx->cmd = NULL;
+	if (!c) {
+		ctx_set_name(ctx, "");
+		err_usage(ctx, "unknown command \"%s\" (see tapctl --help)",
+			  argv[0]);
+		err_report(ctx);
+		return 2;
+	}
+	ctx->cmd = c->name;
+	if (ctx->in_batch && (c->flags & CMD_NO_BATCH)) {
+		err_usage(ctx, "not available in batch mode");
+		err_report(ctx);
+		return 2;
+	}
+	ret = c->fn(ctx, argc, argv);
+	err_report(ctx);
+	if (c->fn == cmd_exec)
+		return ret;
+	return err_status(ctx, ret);
+}
+
+/* Strips a '#' comment that starts a word. */
+static void strip_comment(char *line)
+{
+	char *p;
+
+	for (p = line; *p; p++) {
+		if (*p == '#' && (p == line || p[-1] == ' ' || p[-1] == '\t')) {
+			*p = '\0';
+			return;
+		}
+	}
+}
+
+static int batch(struct ctx *ctx, const char *file)
+{
+	FILE *f = stdin;
+	char *line = NULL;
+	size_t cap = 0;
+	int status = 0, st, ac, ret;
+	const char **av;
+
+	if (strcmp(file, "-")) {
+		f = fopen(file, "re");
+		if (!f) {
+			fprintf(stderr, "tapctl: %s: %s\n", file,
+				strerror(errno));
+			return 1;
+		}
+	}
+	ctx->in_batch = true;
+	ctx->batch_file = file;
+	while (getline(&line, &cap, f) >= 0) {
+		ctx->batch_line++;
+		line[strcspn(line, "\n")] = '\0';
+		strip_comment(line);
+		if (!line[strspn(line, " \t\r")])
+			continue;
+		ret = poptParseArgvString(line, &ac, &av);
+		if (ret < 0) {
+			fprintf(stderr, "tapctl: %s:%u: %s\n", file,
+				ctx->batch_line, poptStrerror(ret));
+			st = 2;
+		} else {
+			st = run(ctx, ac, av);
+			free(av);
+		}
+		if (st) {
+			status = status ? status : st;
+			if (!ctx->force)
+				break;
+		}
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	if (status && ctx->force)
+		status = 1;
+	return status;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+/* tunctl, qemu-bridge-helper, qemu-ifup and friends, by symlink. */
+static const char *multicall(const char *argv0)
+{
+	const char *b = base_name(argv0);
+
+	if (!strcmp(b, "tunctl"))
+		return "tunctl";
+	if (!strcmp(b, "qemu-bridge-helper"))
+		return "bridge-helper";
+	if (ends_with(b, "ifup"))
+		return "ifup";
+	if (ends_with(b, "ifdown"))
+		return "ifdown";
+	return NULL;
+}
+
+int main(int argc, const char **argv)
+{
+	static struct ctx ctx;
+	char *netns = NULL, *batch_file = NULL;
+	const char *as = multicall(argc > 0 ? argv[0] : "tapctl");
+	const char **av;
+	poptContext pc;
+	int rc, status = 0, ac;
+	const struct poptOption opts[] = {
+		{ "netns", 'n', POPT_ARG_STRING, NULL, 'n', NULL, NULL },
+		{ "json", 'j', POPT_ARG_NONE, NULL, 'j', NULL, NULL },
+		{ "quiet", 'q', POPT_ARG_NONE, NULL, 'q', NULL, NULL },
+		{ "batch", 'b', POPT_ARG_STRING, NULL, 'b', NULL, NULL },
+		{ "force", 0, POPT_ARG_NONE, NULL, 'f', NULL, NULL },
+		{ "help", 'h', POPT_ARG_NONE, NULL, 'h', NULL, NULL },
+		{ "version", 'V', POPT_ARG_NONE, NULL, 'V', NULL, NULL },
+		POPT_TABLEEND
+	};
+
+	priv_init(&ctx);
+	out_init(&ctx.out, stdout, false);
+	if (as) {
+		/* The legacy grammars own the whole command line. */
+		argv[0] = as;
+		ctx.cmd = as;
+		status = run(&ctx, argc, argv);
+		goto out;
+	}
+
+	/* Commands are parsed by popt too; POSIXLY_CORRECT would stop it. */
+	unsetenv("POSIXLY_CORRECT");
+	unsetenv("POSIX_ME_HARDER");
+	pc = poptGetContext("tapctl", argc, argv, opts,
+			    POPT_CONTEXT_POSIXMEHARDER | POPT_CONTEXT_NO_EXEC);
+	while ((rc = poptGetNextOpt(pc)) > 0) {
+		switch (rc) {
+		case 'n':
+			opt_take(pc, &netns);
+			break;
+		case 'b':
+			opt_take(pc, &batch_file);
+			break;
+		case 'j':
+			ctx.json = true;
+			break;
+		case 'q':
+			ctx.quiet = true;
+			break;
+		case 'f':
+			ctx.force = true;
+			break;
+		case 'h':
+			usage(stdout);
+			goto done;
+		case 'V':
+			printf("tapctl %s\n", PACKAGE_VERSION);
+			goto done;
+		}
+	}
+	if (rc < -1) {
+		fprintf(stderr, "tapctl: %s: %s\n",
+			poptBadOption(pc, POPT_BADOPTION_NOALIAS),
+			poptStrerror(rc));
+		status = 2;
+		goto done;
+	}
+	out_init(&ctx.out, stdout, ctx.json);
+	av = poptGetArgs(pc);
+	for (ac = 0; av && av[ac]; ac++)
+		;
+	if (ctx.force && !batch_file) {
+		fputs("tapctl: --force: only with --batch\n", stderr);
+		status = 2;
+		goto done;
+	}
+	if (batch_file && ac) {
+		fprintf(stderr, "tapctl: --batch: unexpected argument \"%s\"\n",
+			av[0]);
+		status = 2;
+		goto done;
+	}
+	if (!batch_file && !ac) {
+		usage(stderr);
+		status = 2;
+		goto done;
+	}
+	if (netns && ns_enter(&ctx, netns)) {
+		err_report(&ctx);
+		status = err_status(&ctx, -1);
+		goto done;
+	}
+	status = batch_file ? batch(&ctx, batch_file) : run(&ctx, ac, av);
+done:
+	poptFreeContext(pc);
+	free(netns);
+	free(batch_file);
+out:
+	nl_close(&ctx);
+	if (fflush(stdout) || ferror(stdout)) {
+		if (!status)
+			fputs("tapctl: write error on standard output\n", stderr);
+		return status ? status : 1;
+	}
+	return status;
+}
