@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "add.h"
 #include "cmd.h"
 #include "compat.h"
 #include "ctx.h"
@@ -21,7 +22,8 @@
  * before it just closes the descriptor, and the kernel removes the
  * half-made device with it.
  */
-static int add_tun(struct ctx *ctx, struct link_opts *o, char name[IFNAMSIZ])
+static int add_tun(struct ctx *ctx, struct link_opts *o, char name[IFNAMSIZ],
+		   int *keep_fd)
 {
 	unsigned int flags = IFF_TUN_EXCL;
 	int fd, ret;
@@ -67,6 +69,10 @@ static int add_tun(struct ctx *ctx, struct link_opts *o, char name[IFNAMSIZ])
 					    : "configure");
 		goto out;
 	}
+	if (keep_fd) {
+		*keep_fd = fd;
+		return 0;
+	}
 	if ((ret = tun_set_persist(fd, true)))
 		err_sys(ctx, ret, "TUNSETPERSIST");
 out:
@@ -89,6 +95,16 @@ static int add_macvtap(struct ctx *ctx, struct link_opts *o,
 	memcpy(name, li.ifname, IFNAMSIZ);
 	ctx_set_name(ctx, name);
 	return 0;
+}
+
+int add_create(struct ctx *ctx, struct link_opts *o, char name[IFNAMSIZ],
+	       int *keep_fd)
+{
+	if (keep_fd)
+		*keep_fd = -1;
+	if (o->macvtap)
+		return add_macvtap(ctx, o, name);
+	return add_tun(ctx, o, name, keep_fd);
 }
 
 static int report(struct ctx *ctx, const char *name)
@@ -153,7 +169,7 @@ int cmd_add(struct ctx *ctx, int argc, const char **argv)
 	snprintf(name, sizeof(name), "%s", arg);
 	if ((ret = linkopt_validate(ctx, &o, NULL)))
 		goto out;
-	ret = o.macvtap ? add_macvtap(ctx, &o, name) : add_tun(ctx, &o, name);
+	ret = add_create(ctx, &o, name, NULL);
 	if (!ret)
 		ret = report(ctx, name);
 out:
