@@ -13,9 +13,38 @@ void out_init(struct out *o, FILE *f, bool json)
 	o->first[0] = true;
 }
 
+/*
+ * Length of the well-formed UTF-8 sequence at @p (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), or 0.
+ */
+static int utf8_len(const unsigned char *p)
+{
+	int n, i;
+	unsigned int min, cp;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2, min = 0x80, cp = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3, min = 0x800, cp = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4, min = 0x10000, cp = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
 void out_json_string(FILE *f, const char *s)
 {
 	const unsigned char *p;
+	int n;
 
 	fputc('"', f);
 	for (p = (const unsigned char *)s; *p; p++) {
@@ -34,14 +63,19 @@ void out_json_string(FILE *f, const char *s)
 			break;
 		default:
 			/*
-			 * Interface names and comm values are arbitrary bytes;
-			 * escaping everything outside printable ASCII keeps
-			 * the output valid UTF-8 JSON whatever they hold.
+			 * Interface names and comm values are arbitrary bytes.
+			 * UTF-8 passes as it is; a control character, or a
+			 * byte that is not part of valid UTF-8, becomes
+			 * \u00XX, so that the output is always valid JSON.
 			 */
-			if (*p < 0x20 || *p >= 0x7f)
+			if (*p >= 0x80 && (n = utf8_len(p))) {
+				fwrite(p, 1, (size_t)n, f);
+				p += n - 1;
+			} else if (*p < 0x20 || *p >= 0x7f) {
 				fprintf(f, "\\u%04x", *p);
-			else
+			} else {
 				fputc(*p, f);
+			}
 		}
 	}
 	fputc('"', f);
@@ -154,4 +188,7 @@ void out_end(struct out *o)
 	if (o->json)
 		fputc('\n', o->f);
 	fflush(o->f);
+	/* The next document (a batch's next command) starts afresh. */
+	o->depth = 0;
+	o->first[0] = true;
 }
