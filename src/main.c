@@ -144,6 +144,8 @@ static int batch(struct ctx *ctx, const char *file)
 				ctx->batch_line, poptStrerror(ret));
 			st = 2;
 		} else {
+			/* A failed line may have left a JSON document open. */
+			out_init(&ctx->out, stdout, ctx->json);
 			st = run(ctx, ac, av);
 			free(av);
 		}
