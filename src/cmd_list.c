@@ -1,35 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "config.h"
 
-#include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <net/if.h>
 
 #include "cmd.h"
 #include "ctx.h"
+#include "holder.h"
 #include "link.h"
 #include "opt.h"
 #include "parse.h"
 
 struct links {
 	struct link_info *v;
-	size_t n, cap;
-};
-
-struct holder {
-	int pid;
-	char comm[32];
-	char ifname[IFNAMSIZ];
-};
-
-struct holders {
-	struct holder *v;
 	size_t n, cap;
 };
 
@@ -90,9 +76,22 @@ static void flags_text(const struct link_info *li, char *buf, size_t len)
 		snprintf(buf, len, "-");
 }
 
+/* Each process once, however many queues of the device it holds. */
+static bool seen_before(const struct holders *h, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (h->v[j].pid == h->v[i].pid &&
+		    !strcmp(h->v[j].ifname, h->v[i].ifname))
+			return true;
+	return false;
+}
+
 static void print_holders(struct ctx *ctx, const struct link_info *li)
 {
 	struct out *o = &ctx->out;
+	char text[64];
 	bool any = false;
 	size_t i;
 
@@ -102,13 +101,15 @@ static void print_holders(struct ctx *ctx, const struct link_info *li)
 	for (i = 0; i < all_holders->n; i++) {
 		const struct holder *h = &all_holders->v[i];
 
-		if (strcmp(h->ifname, li->ifname))
+		if (strcmp(h->ifname, li->ifname) || seen_before(all_holders, i))
 			continue;
-		out_text(o, any ? " " : "\n    held by: ");
+		snprintf(text, sizeof(text), "%s%s(%d)",
+			 any ? " " : "\n    held by: ", h->comm, h->pid);
+		out_text(o, text);
 		any = true;
 		out_obj_open(o, NULL);
-		out_str(o, "comm", "%s", h->comm);
-		out_uint(o, "pid", "(%llu)", (unsigned long long)h->pid);
+		out_uint(o, "pid", NULL, (unsigned long long)h->pid);
+		out_str(o, "comm", NULL, h->comm);
 		out_obj_close(o);
 	}
 	out_arr_close(o);
@@ -172,95 +173,6 @@ void list_print_header(struct ctx *ctx)
 		return;
 	printf("%-15s %-7s %-7s %-7s %-27s %-17s %-5s %-5s %s\n", "NAME", "TYPE",
 	       "OWNER", "GROUP", "FLAGS", "MAC", "MTU", "STATE", "MASTER");
-}
-
-static int add_holder(struct holders *h, int pid, const char *comm,
-		      const char *ifname)
-{
-	struct holder *v;
-	size_t i;
-
-	for (i = 0; i < h->n; i++)
-		if (h->v[i].pid == pid && !strcmp(h->v[i].ifname, ifname))
-			return 0;
-	if (h->n == h->cap) {
-		h->cap = h->cap ? 2 * h->cap : 8;
-		v = realloc(h->v, h->cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		h->v = v;
-	}
-	v = &h->v[h->n++];
-	v->pid = pid;
-	snprintf(v->comm, sizeof(v->comm), "%s", comm);
-	snprintf(v->ifname, sizeof(v->ifname), "%.15s", ifname);
-	return 0;
-}
-
-static void read_comm(int pid, char comm[32])
-{
-	char path[64];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-	comm[0] = '\0';
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	if (fgets(comm, 32, f))
-		comm[strcspn(comm, "\n")] = '\0';
-	fclose(f);
-}
-
-/* The iff: line that tun puts in the fdinfo of an attached descriptor. */
-static int scan_pid(struct holders *h, int pid)
-{
-	char path[64], line[128], comm[32] = "";
-	struct dirent *de;
-	DIR *d;
-	FILE *f;
-	int ret = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/fdinfo", pid);
-	d = opendir(path);
-	if (!d)
-		return 0;
-	while (!ret && (de = readdir(d))) {
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/fdinfo/%.16s", pid,
-			 de->d_name);
-		f = fopen(path, "re");
-		if (!f)
-			continue;
-		while (fgets(line, sizeof(line), f)) {
-			if (strncmp(line, "iff:\t", 5))
-				continue;
-			line[strcspn(line, "\n")] = '\0';
-			if (!comm[0])
-				read_comm(pid, comm);
-			ret = add_holder(h, pid, comm, line + 5);
-			break;
-		}
-		fclose(f);
-	}
-	closedir(d);
-	return ret;
-}
-
-static int scan_holders(struct holders *h)
-{
-	struct dirent *de;
-	DIR *d = opendir("/proc");
-	int ret = 0;
-
-	if (!d)
-		return -errno;
-	while (!ret && (de = readdir(d)))
-		if (isdigit((unsigned char)de->d_name[0]))
-			ret = scan_pid(h, atoi(de->d_name));
-	closedir(d);
-	return ret;
 }
 
 static bool wanted(const struct link_info *li, const char **names)
@@ -333,7 +245,7 @@ int cmd_list(struct ctx *ctx, int argc, const char **argv)
 	}
 	if ((ret = check_names(ctx, &l, names)))
 		goto out;
-	if (details && (ret = scan_holders(&h))) {
+	if (details && (ret = holder_scan(&h))) {
 		err_sys(ctx, ret, "scan /proc");
 		goto out;
 	}
@@ -350,7 +262,7 @@ int cmd_list(struct ctx *ctx, int argc, const char **argv)
 	all_holders = NULL;
 out:
 	free(l.v);
-	free(h.v);
+	holder_free(&h);
 	poptFreeContext(pc);
 	return ret;
 }

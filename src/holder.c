@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/if_tun.h>
+
+#include "holder.h"
+
+#ifndef TUNGETDEVNETNS
+#define TUNGETDEVNETNS _IO('T', 227)
+#endif
+
+void holder_free(struct holders *h)
+{
+	free(h->v);
+	h->v = NULL;
+	h->n = h->cap = 0;
+}
+
+/* pidfd_getfd(2): needs ptrace access to @pid, as root has. */
+int holder_dup(int pid, int fd)
+{
+	int pidfd, dup, ret;
+
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		return -errno;
+	dup = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	ret = dup < 0 ? -errno : dup;
+	close(pidfd);
+	return ret;
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/*
+ * Whether descriptor @fd of @pid is attached to a device of our netns.
+ * A name alone is not enough: every namespace may have its own tap0.
+ * Best is the device's own netns (TUNGETDEVNETNS on a duplicate of the
+ * descriptor); without the privilege for that, the holder's netns, which
+ * is where a device opened by name lives unless it was moved.
+ */
+static bool in_our_netns(int pid, int fd, const struct stat *self)
+{
+	char path[64];
+	struct stat st;
+	int dup, ns;
+	bool ok;
+
+	dup = holder_dup(pid, fd);
+	if (dup >= 0) {
+		ns = ioctl(dup, TUNGETDEVNETNS);
+		close(dup);
+		if (ns >= 0) {
+			ok = !fstat(ns, &st) && same_file(&st, self);
+			close(ns);
+			return ok;
+		}
+	}
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
+	if (stat(path, &st) < 0)
+		return true;
+	return same_file(&st, self);
+}
+
+static int add(struct holders *h, int pid, int fd, const char *comm,
+	       const char *ifname)
+{
+	struct holder *v;
+
+	if (h->n == h->cap) {
+		h->cap = h->cap ? 2 * h->cap : 8;
+		v = realloc(h->v, h->cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		h->v = v;
+	}
+	v = &h->v[h->n++];
+	v->pid = pid;
+	v->fd = fd;
+	snprintf(v->comm, sizeof(v->comm), "%s", comm);
+	snprintf(v->ifname, sizeof(v->ifname), "%.15s", ifname);
+	return 0;
+}
+
+static void read_comm(int pid, char comm[32])
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	comm[0] = '\0';
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	if (fgets(comm, 32, f))
+		comm[strcspn(comm, "\n")] = '\0';
+	fclose(f);
+}
+
+/* The "iff:" line that tun puts in the fdinfo of an attached descriptor. */
+static bool fd_iff(int pid, const char *fd, char ifname[IFNAMSIZ])
+{
+	char path[64], line[128];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%s", pid, fd);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "iff:\t", 5))
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(ifname, IFNAMSIZ, "%.15s", line + 5);
+		found = true;
+		break;
+	}
+	fclose(f);
+	return found;
+}
+
+static int scan_pid(struct holders *h, int pid, const struct stat *self)
+{
+	char path[64], ifname[IFNAMSIZ], comm[32] = "";
+	struct dirent *de;
+	DIR *d;
+	int ret = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo", pid);
+	d = opendir(path);
+	if (!d)
+		return 0;	/* gone, or not ours to see */
+	while (!ret && (de = readdir(d))) {
+		if (!isdigit((unsigned char)de->d_name[0]) ||
+		    strlen(de->d_name) > 10 || !fd_iff(pid, de->d_name, ifname))
+			continue;
+		if (!in_our_netns(pid, atoi(de->d_name), self))
+			continue;
+		if (!comm[0])
+			read_comm(pid, comm);
+		ret = add(h, pid, atoi(de->d_name), comm, ifname);
+	}
+	closedir(d);
+	return ret;
+}
+
+int holder_scan(struct holders *h)
+{
+	struct stat self;
+	struct dirent *de;
+	DIR *d;
+	int ret = 0;
+
+	if (stat("/proc/self/ns/net", &self) < 0)
+		return -errno;
+	d = opendir("/proc");
+	if (!d)
+		return -errno;
+	while (!ret && (de = readdir(d)))
+		if (isdigit((unsigned char)de->d_name[0]) &&
+		    strlen(de->d_name) <= 10)
+			ret = scan_pid(h, atoi(de->d_name), &self);
+	closedir(d);
+	return ret;
+}
