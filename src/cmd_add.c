@@ -65,8 +65,7 @@ static int add_tun(struct ctx *ctx, struct link_opts *o, char name[IFNAMSIZ],
 		o->ch.mask |= LC_MAC;
 	}
 	if ((ret = link_change(ctx, 0, name, &o->ch))) {
-		err_sys(ctx, ret, o->bridge ? "configure and attach to bridge"
-					    : "configure");
+		linkopt_change_failed(ctx, o, ret);
 		goto out;
 	}
 	if (keep_fd) {

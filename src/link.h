@@ -73,9 +73,10 @@ int link_dump(struct ctx *ctx,
 	      int (*fn)(const struct link_info *li, void *data), void *data);
 /*
  * One RTM_NEWLINK on the link @ifindex (or, if @ifindex is 0, the link
- * named @name). The kernel applies address and MTU before the master,
- * and the master before the up flag, which is the order that keeps a
- * bridge's own address and MTU still.
+ * named @name). The kernel (do_setlink) applies address and MTU, then
+ * the up flag, then the master: address and MTU are in place before the
+ * link joins a bridge, which keeps the bridge's own address and MTU
+ * still. On failure the attributes applied before it stay applied.
  */
 int link_change(struct ctx *ctx, int ifindex, const char *name,
 		const struct link_change *ch);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/if_link.h>
@@ -167,10 +168,26 @@ static int need_link(struct ctx *ctx, const char *opt, const char *name,
 	return 0;
 }
 
+/*
+ * The MTU range of a device not made yet: the kernel's (tun.c sets
+ * max_mtu to 65535 less the link-layer header, ETH_HLEN for a tap).
+ * An existing device reports its own in IFLA_MIN_MTU/IFLA_MAX_MTU.
+ */
+static void mtu_range(enum link_kind kind, const struct link_info *dev,
+		      uint32_t *min, uint32_t *max)
+{
+	*min = 68;
+	*max = kind == LINK_TAP ? 65535 - 14 : 65535;
+	if (dev && dev->max_mtu) {
+		*min = dev->min_mtu;
+		*max = dev->max_mtu;
+	}
+}
+
 static int check_values(struct ctx *ctx, struct link_opts *o,
 			enum link_kind kind, const struct link_info *dev)
 {
-	uint32_t min = 68, max = 65535;
+	uint32_t min, max;
 	const char *why;
 	int ret;
 
@@ -182,10 +199,7 @@ static int check_values(struct ctx *ctx, struct link_opts *o,
 	} else if (o->mac && parse_mac(o->mac, o->ch.mac, &why)) {
 		return err_usage(ctx, "--mac: \"%s\": %s", o->mac, why);
 	}
-	if (dev && dev->max_mtu) {
-		min = dev->min_mtu;
-		max = dev->max_mtu;
-	}
+	mtu_range(kind, dev, &min, &max);
 	if (o->mtu && (ret = opt_u32(ctx, "--mtu", o->mtu, min, max, &o->ch.mtu)))
 		return ret;
 	if (o->txqlen &&
@@ -196,8 +210,31 @@ static int check_values(struct ctx *ctx, struct link_opts *o,
 		return err_usage(ctx, "--macvtap: \"%s\": %s", o->macvtap, why);
 	if (o->bridge && parse_ifname(o->bridge, false, &why))
 		return err_usage(ctx, "--bridge: \"%s\": %s", o->bridge, why);
-	(void)kind;
 	return 0;
+}
+
+int linkopt_check(struct ctx *ctx, struct link_opts *o)
+{
+	int ret;
+
+	if ((ret = exclusive(ctx, o)) || (ret = check_ids(ctx, o)) ||
+	    (ret = check_values(ctx, o, LINK_OTHER, NULL)))
+		return ret;
+	return 0;
+}
+
+/* With --bridge and no --mtu the device takes the bridge's: it must fit. */
+static int check_bridge_mtu(struct ctx *ctx, const struct link_opts *o,
+			    enum link_kind kind, const struct link_info *dev)
+{
+	uint32_t min, max;
+
+	mtu_range(kind, dev, &min, &max);
+	if (o->mtu || (o->br.mtu >= min && o->br.mtu <= max))
+		return 0;
+	return err_fail(ctx, -ERANGE,
+			"--bridge: the MTU of \"%s\" (%u) is outside this device's range %u..%u: give --mtu",
+			o->bridge, o->br.mtu, min, max);
 }
 
 int linkopt_validate(struct ctx *ctx, struct link_opts *o,
@@ -227,6 +264,8 @@ int linkopt_validate(struct ctx *ctx, struct link_opts *o,
 		if (!o->br.is_bridge)
 			return err_fail(ctx, -EINVAL, "--bridge: \"%s\" is not a bridge",
 					o->bridge);
+		if ((ret = check_bridge_mtu(ctx, o, kind, dev)))
+			return ret;
 	}
 
 	if (o->mac_random && (ret = parse_random_mac(o->ch.mac)))
@@ -251,4 +290,21 @@ int linkopt_validate(struct ctx *ctx, struct link_opts *o,
 		o->ch.master = o->bridge ? o->br.ifindex : 0;
 	}
 	return 0;
+}
+
+int linkopt_change_failed(struct ctx *ctx, const struct link_opts *o, int ret)
+{
+	char step[64];
+
+	/* br_add_if() has no extack for this, and "Exchange full" says little. */
+	if (ret == -EXFULL && o->bridge)
+		return err_fail(ctx, ret,
+				"attach to bridge %s: the bridge is full (a bridge has at most 1023 ports)",
+				o->bridge);
+	if (o->bridge)
+		snprintf(step, sizeof(step), "configure and attach to bridge %s",
+			 o->bridge);
+	else
+		snprintf(step, sizeof(step), "configure");
+	return err_sys(ctx, ret, step);
 }

@@ -40,12 +40,22 @@ extern const struct poptOption linkopt_set[];
  */
 int linkopt_handle(struct link_opts *o, poptContext pc, int val);
 /*
+ * Checks the options' syntax alone (no kernel state), so that invalid
+ * input is reported as such even when the device does not exist.
+ */
+int linkopt_check(struct ctx *ctx, struct link_opts *o);
+/*
  * Checks everything that can be checked before a change: syntax, users,
  * the bridge and the lower link. @dev is the device for set (NULL for
  * add). Fills o->ch except for what depends on the device once made.
  */
 int linkopt_validate(struct ctx *ctx, struct link_opts *o,
 		     const struct link_info *dev);
+/*
+ * Records the failure @ret of the RTM_NEWLINK that applies o->ch, naming
+ * the step (and a full bridge in words); returns @ret.
+ */
+int linkopt_change_failed(struct ctx *ctx, const struct link_opts *o, int ret);
 void linkopt_free(struct link_opts *o);
 
 #endif
