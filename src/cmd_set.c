@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "compat.h"
 #include "ctx.h"
+#include "holder.h"
 #include "link.h"
 #include "linkopt.h"
 #include "opt.h"
@@ -21,38 +22,100 @@ static bool needs_tun_fd(const struct link_opts *o)
 }
 
 /*
+ * A descriptor that a process already holds on the device, duplicated
+ * with pidfd_getfd(): the ioctls act on the device, not on the file, and
+ * closing the duplicate leaves the holder attached.
+ */
+static int borrow(const struct link_info *li)
+{
+	struct holders h = { 0 };
+	size_t i;
+	int fd = -EBUSY, ret;
+
+	ret = holder_scan(&h);
+	for (i = 0; !ret && i < h.n && fd < 0; i++)
+		if (!strcmp(h.v[i].ifname, li->ifname))
+			fd = holder_dup(h.v[i].pid, h.v[i].fd);
+	holder_free(&h);
+	return ret ? ret : fd;
+}
+
+/*
  * Owner, group and persistence are ioctls on an attached descriptor.
- * Attaching with the device's own flags leaves its features as they
- * were; a single-queue device that someone holds cannot be attached.
+ * Attaching as the first queue would overwrite the device's features
+ * with ours, so it attaches with the device's own flags. A device in
+ * use is not attached to: a single-queue one refuses (EBUSY), and a new
+ * queue on a multi-queue one would take a share of its traffic until it
+ * closes. The holder's own descriptor serves instead.
  */
 static int attach(struct ctx *ctx, const struct link_info *li)
 {
 	char name[IFNAMSIZ];
-	int fd;
+	int fd = -EBUSY;
 
 	memcpy(name, li->ifname, IFNAMSIZ);
-	fd = tun_open(name, tun_flags_of(li));
+	if (!(li->multi_queue && li->queues))
+		fd = tun_open(name, tun_flags_of(li));
 	if (fd == -EBUSY)
-		return err_fail(ctx, fd, "the device is held open by a process; owner, group and persistence can only change while it is free");
+		fd = borrow(li);
+	if (fd == -EBUSY || fd == -EPERM)
+		return err_fail(ctx, fd,
+				"the device is in use and its holder's descriptor cannot be borrowed: %s",
+				strerror(-fd));
 	if (fd < 0)
 		return err_sys(ctx, fd, "attach");
 	return fd;
 }
 
-static int tun_ioctls(struct ctx *ctx, int fd, const struct link_opts *o)
+/* Best effort: the kernel cannot clear an owner or group once set. */
+static void restore_ids(int fd, const struct link_info *li, bool owner,
+			bool group)
+{
+	if (owner && li->has_owner)
+		tun_set_owner(fd, li->owner);
+	if (group && li->has_group)
+		tun_set_group(fd, li->group);
+}
+
+static int tun_ioctls(struct ctx *ctx, int fd, const struct link_info *li,
+		      const struct link_opts *o)
 {
 	int ret;
 
 	if (o->set_owner && (ret = tun_set_owner(fd, o->owner)))
 		return err_sys(ctx, ret, "TUNSETOWNER");
-	if (o->set_group && (ret = tun_set_group(fd, o->group_id)))
+	if (o->set_group && (ret = tun_set_group(fd, o->group_id))) {
+		restore_ids(fd, li, o->set_owner, false);
 		return err_sys(ctx, ret, "TUNSETGROUP");
+	}
+	/* Last: --no-persist on a device nobody holds removes it at close. */
 	if ((o->persist || o->no_persist) &&
-	    (ret = tun_set_persist(fd, o->persist)))
+	    (ret = tun_set_persist(fd, o->persist))) {
+		restore_ids(fd, li, o->set_owner, o->set_group);
 		return err_sys(ctx, ret, "TUNSETPERSIST");
+	}
 	return 0;
 }
 
+/*
+ * A tap joining a bridge gets the first byte 0xfe, as on add, so that
+ * it never becomes the bridge's lowest address; one already in that
+ * bridge keeps its address, which the bridge may be using.
+ */
+static void bridge_mac(const struct link_info *li, struct link_opts *o)
+{
+	if (!o->bridge || o->mac || li->kind != LINK_TAP || !li->has_mac ||
+	    li->master == o->br.ifindex || li->mac[0] == 0xfe)
+		return;
+	memcpy(o->ch.mac, li->mac, 6);
+	o->ch.mac[0] = 0xfe;
+	o->ch.mask |= LC_MAC;
+}
+
+/*
+ * The link change goes first, as the one step likely to fail; the
+ * ioctls after it, persistence last. A failure puts back what was done.
+ */
 static int apply(struct ctx *ctx, const struct link_info *li,
 		 struct link_opts *o)
 {
@@ -66,12 +129,11 @@ static int apply(struct ctx *ctx, const struct link_info *li,
 	}
 	ret = link_change(ctx, li->ifindex, NULL, &o->ch);
 	if (ret) {
-		err_sys(ctx, ret, o->bridge ? "configure and attach to bridge"
-					    : "configure");
+		linkopt_change_failed(ctx, o, ret);
 		/* The kernel applies attributes in turn and keeps the first. */
 		goto undo;
 	}
-	if (fd >= 0 && (ret = tun_ioctls(ctx, fd, o)))
+	if (fd >= 0 && (ret = tun_ioctls(ctx, fd, li, o)))
 		goto undo;
 	goto out;
 undo:
@@ -123,6 +185,9 @@ int cmd_set(struct ctx *ctx, int argc, const char **argv)
 		ret = err_usage(ctx, "%s", why);
 		goto out;
 	}
+	/* Invalid input is exit 2 whether or not the device exists. */
+	if ((ret = linkopt_check(ctx, &o)))
+		goto out;
 	ret = link_get(ctx, arg, &li);
 	if (ret == -ENODEV) {
 		ret = err_fail(ctx, ret, "no such device");
@@ -140,6 +205,7 @@ int cmd_set(struct ctx *ctx, int argc, const char **argv)
 	}
 	if ((ret = linkopt_validate(ctx, &o, &li)))
 		goto out;
+	bridge_mac(&li, &o);
 	ret = apply(ctx, &li, &o);
 out:
 	linkopt_free(&o);
