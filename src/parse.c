@@ -32,7 +32,9 @@ int parse_ifname(const char *s, bool allow_template, const char **why)
 		return -EINVAL;
 	}
 	for (p = s; *p; p++) {
-		if (*p == '/' || *p == ':' || isspace((unsigned char)*p)) {
+		/* The kernel's isspace() is Latin-1's: 0xa0 is a space too. */
+		if (*p == '/' || *p == ':' || isspace((unsigned char)*p) ||
+		    (unsigned char)*p == 0xa0) {
 			*why = "interface name contains '/', ':' or white space";
 			return -EINVAL;
 		}
