@@ -243,7 +243,8 @@ int cmd_list(struct ctx *ctx, int argc, const char **argv)
 		err_sys(ctx, ret, "dump links");
 		goto out;
 	}
-	if ((ret = check_names(ctx, &l, names)))
+	/* -q: the exit status alone says whether every NAME is a device. */
+	if ((ret = check_names(ctx, &l, names)) || ctx->quiet)
 		goto out;
 	if (details && (ret = holder_scan(&h))) {
 		err_sys(ctx, ret, "scan /proc");

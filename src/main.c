@@ -155,6 +155,11 @@ static int batch(struct ctx *ctx, const char *file)
 				break;
 		}
 	}
+	if (ferror(f)) {
+		/* A directory, an I/O error: not the same as an empty file. */
+		fprintf(stderr, "tapctl: %s: %s\n", file, strerror(errno));
+		status = status ? status : 1;
+	}
 	free(line);
 	if (f != stdin)
 		fclose(f);
