@@ -144,7 +144,7 @@ int list_print_link(struct ctx *ctx, const struct link_info *li)
 		else
 			out_null(o, "group", " %-7s");
 	}
-	out_str(o, NULL, " %-27s", flags);
+	out_str(o, NULL, " %-31s", flags);
 	out_bool(o, "persist", NULL, li->persist);
 	out_bool(o, "vnet_hdr", NULL, li->vnet_hdr);
 	out_bool(o, "multi_queue", NULL, li->multi_queue);
@@ -171,7 +171,7 @@ void list_print_header(struct ctx *ctx)
 {
 	if (ctx->json)
 		return;
-	printf("%-15s %-7s %-7s %-7s %-27s %-17s %-5s %-5s %s\n", "NAME", "TYPE",
+	printf("%-15s %-7s %-7s %-7s %-31s %-17s %-5s %-5s %s\n", "NAME", "TYPE",
 	       "OWNER", "GROUP", "FLAGS", "MAC", "MTU", "STATE", "MASTER");
 }
 
