@@ -5,28 +5,7 @@
 # every rejection, each checked against the kernel (ip -d -j, sysfs).
 
 load test_helper/common
-
-TUN_ATTACH=$BATS_TEST_DIRNAME/helpers/tun-attach
-
-need_probe() {
-	[[ -x $TUN_ATTACH ]] || fail "$TUN_ATTACH is missing: run make check"
-}
-
-# The link's tun data as one line: type pi vnet_hdr multi_queue persist.
-tun_data() {
-	link_field "$1" '.linkinfo.info_data | [.type, .pi, .vnet_hdr, .multi_queue, .persist] | map(tostring) | join(" ")'
-}
-
-is_up() { link_field "$1" '.flags | index("UP") != null'; }
-
-# A bridge with one port whose MAC starts with fc: a new port with a
-# random (kernel-made) MAC would almost always undercut it.
-bridge_with_port() {
-	ip -n "$NS" link add "$1" type bridge
-	ip -n "$NS" link add "$1-p" type veth peer name "$1-q"
-	ip -n "$NS" link set "$1-p" address fc:00:00:00:00:01 master "$1" up
-	ip -n "$NS" link set "$1" up
-}
+load test_helper/tun
 
 @test "add: a persistent tap without packet information by default" {
 	run -0 --separate-stderr tpc add tap0
