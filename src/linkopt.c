@@ -176,6 +176,12 @@ static int need_link(struct ctx *ctx, const char *opt, const char *name,
 static void mtu_range(enum link_kind kind, const struct link_info *dev,
 		      uint32_t *min, uint32_t *max)
 {
+	/* Syntax only (linkopt_check): the range is the device's. */
+	if (kind == LINK_OTHER) {
+		*min = 0;
+		*max = UINT32_MAX;
+		return;
+	}
 	*min = 68;
 	*max = kind == LINK_TAP ? 65535 - 14 : 65535;
 	if (dev && dev->max_mtu) {
@@ -223,6 +229,43 @@ int linkopt_check(struct ctx *ctx, struct link_opts *o)
 	return 0;
 }
 
+struct ports {
+	int bridge;
+	unsigned int n;
+};
+
+static int count_port(const struct link_info *li, void *data)
+{
+	struct ports *p = data;
+
+	if (li->master == p->bridge)
+		p->n++;
+	return 0;
+}
+
+/*
+ * A bridge has at most BR_MAX_PORTS - 1 = 1023 ports. The kernel finds
+ * that out only after it has applied the address, MTU and up flag that
+ * come before IFLA_MASTER in the same message; checked here, a full
+ * bridge changes nothing at all.
+ */
+static int check_bridge_room(struct ctx *ctx, const struct link_opts *o,
+			     const struct link_info *dev)
+{
+	struct ports p = { o->br.ifindex, 0 };
+	int ret;
+
+	if (dev && dev->master == o->br.ifindex)
+		return 0;
+	if ((ret = link_dump(ctx, count_port, &p)))
+		return err_sys(ctx, ret, "count the bridge's ports");
+	if (p.n >= 1023)
+		return err_fail(ctx, -EXFULL,
+				"attach to bridge %s: the bridge is full (a bridge has at most 1023 ports)",
+				o->bridge);
+	return 0;
+}
+
 /* With --bridge and no --mtu the device takes the bridge's: it must fit. */
 static int check_bridge_mtu(struct ctx *ctx, const struct link_opts *o,
 			    enum link_kind kind, const struct link_info *dev)
@@ -264,7 +307,8 @@ int linkopt_validate(struct ctx *ctx, struct link_opts *o,
 		if (!o->br.is_bridge)
 			return err_fail(ctx, -EINVAL, "--bridge: \"%s\" is not a bridge",
 					o->bridge);
-		if ((ret = check_bridge_mtu(ctx, o, kind, dev)))
+		if ((ret = check_bridge_mtu(ctx, o, kind, dev)) ||
+		    (ret = check_bridge_room(ctx, o, dev)))
 			return ret;
 	}
 

@@ -194,7 +194,7 @@ settled_operstate() {
 	local mine=$HOLD_PID
 	# Until the other one holds its tap0 the test proves nothing.
 	for _ in $(seq 100); do
-		grep -qs '^iff:' /proc/"$other"/fdinfo/3 && break
+		grep -qs '^iff:' /proc/"$other"/fdinfo/* && break
 		sleep 0.05
 	done
 	run -0 tpc -j list -d
