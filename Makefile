@@ -186,6 +186,7 @@ build/tapctl.8: $(MAN_IN) config.mk
 CHECK_PARTS := unit bats asan-unit asan-bats docs cppcheck
 
 BATS ?= bats
+BATS_FLAGS ?= --tap --timing --print-output-on-failure
 # A hung test must not hang CI: per test, and for each whole bats run.
 BATS_TEST_TIMEOUT ?= 120
 BATS_TIMEOUT ?= 600
@@ -209,7 +210,7 @@ run_units = $(if $(1),for t in $(1); do echo "$(HASH) $$t"; $$t; \
 run_bats = $(if $(BATS_FILES),\
 	[ "$$(id -u)" = 0 ] || echo "$(HASH) not root: the bats tests will skip"; \
 	TAPCTL=$(1) BATS_TEST_TIMEOUT=$(BATS_TEST_TIMEOUT) \
-		timeout -k 10 $(BATS_TIMEOUT) $(BATS) --tap $(BATS_FILES); \
+		timeout -k 10 $(BATS_TIMEOUT) $(BATS) $(BATS_FLAGS) $(BATS_FILES); \
 	echo "$(HASH) exit status: $$?",echo "1..0 $(HASH) no bats files")
 
 check: deps
