@@ -6,7 +6,8 @@
 # For each LOG prints "# PART: N passed, N failed[, N skipped]" (PART is the
 # log's name without "check-" and ".tap"); with total=1 it then prints the
 # one plain line CI reads: "N passed, N failed[, N skipped]".
-# Exits 1 when anything failed (or when no test ran at all), else 0.
+# Exits 1 when anything failed (with total=1, also when no test ran at
+# all), else 0.
 #
 # A log is a series of sections, each closed by a "# exit status: N" line
 # that the Makefile writes after each runner (one per unit-test binary, one
@@ -99,7 +100,7 @@ END {
 			line = line sprintf(", %d skipped", skip)
 		print line
 	}
-	if (fail || pass + fail + skip == 0)
+	if (fail || (total && pass + fail + skip == 0))
 		exit 1
 	exit 0
 }
