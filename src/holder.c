@@ -111,14 +111,29 @@ static void read_comm(int pid, char comm[32])
 	fclose(f);
 }
 
+/* A /proc directory entry that is a pid or an fd number, or -1. */
+static int proc_num(const char *s)
+{
+	int v = 0;
+
+	if (!*s || strlen(s) > 9)
+		return -1;
+	for (; *s; s++) {
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
 /* The "iff:" line that tun puts in the fdinfo of an attached descriptor. */
-static bool fd_iff(int pid, const char *fd, char ifname[IFNAMSIZ])
+static bool fd_iff(int pid, int fd, char ifname[IFNAMSIZ])
 {
 	char path[64], line[128];
 	bool found = false;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%s", pid, fd);
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", pid, fd);
 	f = fopen(path, "re");
 	if (!f)
 		return false;
@@ -146,14 +161,14 @@ static int scan_pid(struct holders *h, int pid, const struct stat *self)
 	if (!d)
 		return 0;	/* gone, or not ours to see */
 	while (!ret && (de = readdir(d))) {
-		if (!isdigit((unsigned char)de->d_name[0]) ||
-		    strlen(de->d_name) > 10 || !fd_iff(pid, de->d_name, ifname))
-			continue;
-		if (!in_our_netns(pid, atoi(de->d_name), self))
+		int fd = proc_num(de->d_name);
+
+		if (fd < 0 || !fd_iff(pid, fd, ifname) ||
+		    !in_our_netns(pid, fd, self))
 			continue;
 		if (!comm[0])
 			read_comm(pid, comm);
-		ret = add(h, pid, atoi(de->d_name), comm, ifname);
+		ret = add(h, pid, fd, comm, ifname);
 	}
 	closedir(d);
 	return ret;
@@ -172,9 +187,8 @@ int holder_scan(struct holders *h)
 	if (!d)
 		return -errno;
 	while (!ret && (de = readdir(d)))
-		if (isdigit((unsigned char)de->d_name[0]) &&
-		    strlen(de->d_name) <= 10)
-			ret = scan_pid(h, atoi(de->d_name), &self);
+		if (proc_num(de->d_name) > 0)
+			ret = scan_pid(h, proc_num(de->d_name), &self);
 	closedir(d);
 	return ret;
 }

@@ -182,9 +182,8 @@ settled_operstate() {
 }
 
 @test "list -d: a holder of another namespace's device of the same name is not shown" {
-	local ns2=tapctl-$BATS_TEST_NUMBER-$$-$RANDOM
-	ip netns add "$ns2"
-	defer ip netns del "$ns2"
+	local ns2
+	ns2=$(new_ns)
 	tpc add tap0 >/dev/null
 	ip netns exec "$ns2" "$TAPCTL" add tap0 >/dev/null
 	ip netns exec "$ns2" "$TUN_ATTACH" tap0 hold >/dev/null &
@@ -204,9 +203,8 @@ settled_operstate() {
 }
 
 @test "list -n is right although /sys shows another namespace" {
-	local ns2=tapctl-$BATS_TEST_NUMBER-$$-$RANDOM
-	ip netns add "$ns2"
-	defer ip netns del "$ns2"
+	local ns2
+	ns2=$(new_ns)
 	tpc add tap0 -u 65534 -g 65533 --vnet-hdr --mtu 1400 >/dev/null
 	# Another tap0 over there, with other settings; its /sys is what
 	# ip netns exec mounts for the command below.

@@ -192,7 +192,7 @@ stable() {
 	need_cmd strace
 	tpc add mq0 --multi-queue >/dev/null
 	hold mq0 multi_queue
-	run -0 nsx strace -f -qq -e trace=openat,ioctl -o "$BATS_TEST_TMPDIR/st" \
+	STRACE_OPTS="-e trace=openat,ioctl" run -0 traced "$BATS_TEST_TMPDIR/st" \
 		"$TAPCTL" set mq0 -g 65534
 	assert_equal "$(sysfs mq0 group)" 65534
 	run grep -c TUNSETIFF "$BATS_TEST_TMPDIR/st"
@@ -254,7 +254,7 @@ stable() {
 	need_cmd strace
 	bridge_with_port br0
 	tpc add tap0 >/dev/null
-	run -0 nsx strace -f -qq -e trace=sendto,sendmsg -o "$BATS_TEST_TMPDIR/st" \
+	STRACE_OPTS="-e trace=sendto,sendmsg" run -0 traced "$BATS_TEST_TMPDIR/st" \
 		"$TAPCTL" set tap0 --mac 02:00:00:00:00:09 --mtu 1400 --txqueuelen 9 \
 		--up --bridge br0
 	run grep -c RTM_NEWLINK "$BATS_TEST_TMPDIR/st"
@@ -262,7 +262,7 @@ stable() {
 	run grep -c 'socket(' "$BATS_TEST_TMPDIR/st"
 	assert_output 0
 	assert_equal "$(link_field tap0 .master) $(link_field tap0 .mtu)" "br0 1400"
-	run -0 nsx strace -f -qq -e trace=sendto,sendmsg -o "$BATS_TEST_TMPDIR/st2" \
+	STRACE_OPTS="-e trace=sendto,sendmsg" run -0 traced "$BATS_TEST_TMPDIR/st2" \
 		"$TAPCTL" add tap1 --mac 02:00:00:00:00:0a --mtu 1400 --txqueuelen 9 \
 		--up --bridge br0
 	run grep -c RTM_NEWLINK "$BATS_TEST_TMPDIR/st2"

@@ -94,8 +94,7 @@ tapctl: $BATCH:5: set nosuch: no such device"
 	echo "list" >>"$BATS_TEST_TMPDIR/b"
 	for i in $(seq 1 40); do echo "set t$i --mtu 1300"; done >>"$BATS_TEST_TMPDIR/b"
 	echo "del $(seq -f 't%g' 1 20 | paste -sd ' ')" >>"$BATS_TEST_TMPDIR/b"
-	run -0 nsx strace -f -qq -e trace=socket,clone,clone3,fork,vfork,execve \
-		-o "$BATS_TEST_TMPDIR/st" "$TAPCTL" -b "$BATS_TEST_TMPDIR/b"
+	STRACE_OPTS="-e trace=socket,clone,clone3,fork,vfork,execve" run -0 traced "$BATS_TEST_TMPDIR/st" "$TAPCTL" -b "$BATS_TEST_TMPDIR/b"
 	run grep -c 'socket(AF_NETLINK' "$BATS_TEST_TMPDIR/st"
 	assert_output 1
 	run grep -cE '^[0-9]+ +(clone|clone3|fork|vfork)\(' "$BATS_TEST_TMPDIR/st"

@@ -50,3 +50,15 @@ bridge_with_port() {
 	ip -n "$NS" link set "$1-p" address fc:00:00:00:00:01 master "$1" up
 	ip -n "$NS" link set "$1" up
 }
+
+# traced OUT CMD...: CMD inside $NS under strace -f (options in
+# $STRACE_OPTS), the trace in OUT. LeakSanitizer cannot run under ptrace,
+# so an ASan tapctl gets detect_leaks=0 here (the last value wins).
+traced() {
+	local out=$1
+	shift
+	need_cmd strace
+	# shellcheck disable=SC2086
+	nsx env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		strace -f -qq $STRACE_OPTS -o "$out" "$@"
+}
