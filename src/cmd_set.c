@@ -29,13 +29,22 @@ static bool needs_tun_fd(const struct link_opts *o)
 static int borrow(const struct link_info *li)
 {
 	struct holders h = { 0 };
+	char name[IFNAMSIZ];
 	size_t i;
 	int fd = -EBUSY, ret;
 
 	ret = holder_scan(&h);
-	for (i = 0; !ret && i < h.n && fd < 0; i++)
-		if (!strcmp(h.v[i].ifname, li->ifname))
-			fd = holder_dup(h.v[i].pid, h.v[i].fd);
+	for (i = 0; !ret && i < h.n && fd < 0; i++) {
+		if (strcmp(h.v[i].ifname, li->ifname))
+			continue;
+		fd = holder_dup(h.v[i].pid, h.v[i].fd);
+		/* The holder may have closed or reused it since the scan. */
+		if (fd >= 0 && (tun_get_iff(fd, name, NULL) ||
+				strcmp(name, li->ifname))) {
+			close(fd);
+			fd = -EBUSY;
+		}
+	}
 	holder_free(&h);
 	return ret ? ret : fd;
 }
