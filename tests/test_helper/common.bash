@@ -16,6 +16,8 @@
 #   tpc ARGS...            tapctl inside $NS (ip netns exec: the ns's /sys too)
 #   tpcn ARGS...           tapctl -n $NS ARGS... (exercises -n itself)
 #   nsx CMD...             run CMD inside $NS
+#   new_ns                 make one more namespace for this test, print its
+#                          name (NS2=$(new_ns)); teardown deletes it too
 #   link_json NAME         `ip -d -j link show` object of NAME in $NS
 #   link_field NAME EXPR   jq -r EXPR on that object
 #   sysfs NAME ATTR        /sys/class/net/NAME/ATTR as seen inside $NS
@@ -54,20 +56,36 @@ common_setup() {
 		return 1
 	fi
 	NS=tapctl-$BATS_TEST_NUMBER-$$-$RANDOM
-	echo "$NS" >> "$BATS_FILE_TMPDIR/namespaces"
-	ip netns add "$NS"
-	ip -n "$NS" link set lo up
+	_ns_create "$NS"
+}
+
+# Record first, so that teardown finds it even if creation half-failed.
+_ns_create() {
+	echo "$1" >> "$BATS_FILE_TMPDIR/namespaces"
+	ip netns add "$1" && ip -n "$1" link set lo up
+}
+
+# A further namespace for this test; prints its name.  Safe inside $(...):
+# teardown finds it through the record, not through a variable.
+new_ns() {
+	local ns=tapctl-$BATS_TEST_NUMBER-$$-$RANDOM
+	_ns_create "$ns" || return 1
+	echo "$ns"
 }
 
 # Idempotent, and safe after a failed or skipped setup.
 common_teardown() {
-	local i
+	local i ns
 	for ((i = ${#_TAPCTL_DEFER[@]} - 1; i >= 0; i--)); do
 		eval "${_TAPCTL_DEFER[i]}" || true
 	done
 	_TAPCTL_DEFER=()
-	[[ -n ${NS:-} ]] || return 0
-	_ns_destroy "$NS"
+	# $NS and every new_ns of this test ($$ is the same in subshells).
+	if [[ -f $BATS_FILE_TMPDIR/namespaces ]]; then
+		while read -r ns; do
+			[[ $ns == "tapctl-$BATS_TEST_NUMBER-$$-"* ]] && _ns_destroy "$ns"
+		done < "$BATS_FILE_TMPDIR/namespaces"
+	fi
 	NS=
 }
 
