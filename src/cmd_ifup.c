@@ -95,26 +95,28 @@ static int named_bridge(struct ctx *ctx, const char *src, const char *name,
  * /etc/qemu-ifup, warn, bring the tap up, and succeed, since QEMU fails
  * the whole netdev on a non-zero status and a host that routes to its
  * guests has no bridge to find. A bridge that was named but is wrong
- * is an error instead. Returns 1 for "no bridge".
+ * is an error instead. Returns 1 for "no bridge"; -q silences the
+ * warning, as it is a success.
  */
 static int default_bridge(struct ctx *ctx, struct link_info *br)
 {
-	char via[IFNAMSIZ];
+	char via[IFNAMSIZ], why[96];
 	int ret = br_default(ctx, br, via);
 
-	if (ret == -ENOENT) {
-		fprintf(stderr, "tapctl: ifup %s: warning: no bridge given and no default route; bringing it up outside any bridge\n",
-			ctx->name);
-		return 1;
-	}
-	if (ret == -EOPNOTSUPP) {
-		fprintf(stderr, "tapctl: ifup %s: warning: no bridge given and the default route's interface %s is neither a bridge nor a bridge port; bringing it up outside any bridge\n",
-			ctx->name, via);
-		return 1;
-	}
-	if (ret)
+	if (ret == -ENOENT)
+		snprintf(why, sizeof(why), "no default route");
+	else if (ret == -EOPNOTSUPP)
+		snprintf(why, sizeof(why),
+			 "the default route's interface %s is neither a bridge nor a bridge port",
+			 via);
+	else if (ret)
 		return err_sys(ctx, ret, "find the default route's bridge");
-	return 0;
+	else
+		return 0;
+	if (!ctx->quiet)
+		fprintf(stderr, "tapctl: ifup %s: warning: no bridge given and %s; bringing it up outside any bridge\n",
+			ctx->name, why);
+	return 1;
 }
 
 /*

@@ -20,7 +20,9 @@
  * hold=N. Exits 0 only if, as QEMU requires, a descriptor arrived and
  * the helper exited 0.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1
+#endif
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
