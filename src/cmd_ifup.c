@@ -10,13 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "acl.h"
 #include "bridge.h"
 #include "cmd.h"
 #include "ctx.h"
 #include "link.h"
 #include "opt.h"
 #include "parse.h"
+#include "priv.h"
 
 #define IFUP_ENV_BRIDGE "TAPCTL_BRIDGE"
 
@@ -38,40 +38,7 @@ static int lookup(struct ctx *ctx, const char *name, struct link_info *li)
 		return err_fail(ctx, -EPERM, "refusing: not a tap device (kind %s)",
 				link_managed(li) ? link_kind_name(li->kind) :
 				li->info_kind[0] ? li->info_kind : "none");
-	if (ctx->privileged && (!li->has_owner || li->owner != ctx->uid))
-		return err_fail(ctx, -EPERM,
-				"permission denied: the device is not owned by uid %u",
-				(unsigned int)ctx->uid);
-	return 0;
-}
-
-/*
- * Setuid or with file capabilities, the bridge must be allowed by
- * /etc/tapctl/acl.conf, which like bridge.conf binds everyone and
- * denies what it does not allow (a missing file denies everything).
- */
-static int check_acl(struct ctx *ctx, const char *bridge)
-{
-	struct acl acl;
-	int ret;
-
-	if (!ctx->privileged)
-		return 0;
-	acl_init(&acl, ACL_F_LINKS, stderr);
-	ret = acl_load(&acl, ACL_TAPCTL_CONF);
-	if (ret == -ENOENT)
-		ret = err_fail(ctx, -EPERM, "bridge \"%s\": denied: %s does not exist",
-			       bridge, ACL_TAPCTL_CONF);
-	else if (ret == -EINVAL)
-		ret = err_fail(ctx, -EPERM, "%s: invalid (see above)",
-			       ACL_TAPCTL_CONF);
-	else if (ret)
-		ret = err_fail(ctx, ret, "%s: %s", ACL_TAPCTL_CONF, strerror(-ret));
-	else if (!acl_allows(&acl, ACL_BRIDGE, bridge))
-		ret = err_fail(ctx, -EPERM, "bridge \"%s\": denied by %s", bridge,
-			       ACL_TAPCTL_CONF);
-	acl_free(&acl);
-	return ret;
+	return priv_owns(ctx, li);
 }
 
 /* A bridge the user named, with --bridge or TAPCTL_BRIDGE. */
@@ -218,7 +185,7 @@ int cmd_ifup(struct ctx *ctx, int argc, const char **argv)
 	ch.mask = LC_UP;
 	ch.up = true;
 	if (ret == 0) {
-		if ((ret = check_acl(ctx, br.ifname)))
+		if ((ret = priv_allow_bridge(ctx, br.ifname)))
 			goto out;
 		/* The bridge's MTU, set before joining so that it keeps it. */
 		ch.mask |= LC_MTU | LC_MASTER;
