@@ -307,3 +307,78 @@ make_devices() {
 	complete_line "tapctl tunctl -g ro"
 	assert_reply $(compgen -g -- ro)
 }
+
+# zsh: an interactive zsh -f on a pseudo-terminal (zsh/zpty) with our
+# completion in fpath; LINE and a TAB are typed, and the listing that zsh
+# prints is the answer. "tapctl" on PATH is $TAPCTL.
+zsh_complete() {
+	need_cmd zsh
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	ln -sf "$TAPCTL" "$BATS_TEST_TMPDIR/bin/tapctl"
+	cat >"$BATS_TEST_TMPDIR/complete.zsh" <<'ZSH'
+zmodload zsh/zpty || exit 1
+zpty z zsh -f -i || exit 1
+zpty -w z "PS1='' PROMPT_EOL_MARK=''; PATH=${(q)2}:\$PATH"
+# The dump, shared by the file's tests, saves compinit's scan of fpath.
+zpty -w z "fpath=(${(q)1} \$fpath); autoload -Uz compinit; compinit -u -d ${(q)4}"
+zpty -w z "zstyle ':completion:*' format '<%d>'; LISTMAX=0"
+zpty -w z "unsetopt automenu listambiguous; bindkey '^I' complete-word"
+# The quotes keep the typed command from matching what it prints.
+zpty -w z "print @@RE''ADY@@"
+zpty -r z out '*@@READY@@*' || exit 1
+zpty -w -n z "$3"$'\t'
+# ^U drops the line; the listing comes before the marker.
+zpty -w z $'\x15'"print @@DO''NE@@"
+zpty -r z out '*@@DONE@@*' || exit 1
+zpty -d z
+print -r -- "${out//$'\r'/}"
+ZSH
+	run -0 timeout 60 zsh -f "$BATS_TEST_TMPDIR/complete.zsh" \
+		"$BATS_TEST_DIRNAME/../completions" "$BATS_TEST_TMPDIR/bin" "$1" \
+		"$BATS_FILE_TMPDIR/zcompdump"
+	# The words of the listing, one per line: terminal escapes and white
+	# space separate them.
+	output=$(sed 's/\x1b\[[0-9;?]*[a-zA-Z]/\n/g; s/\x07//g' <<<"$output" |
+		tr -s ' \t' '\n\n')
+	mapfile -t lines <<<"$output"
+}
+
+@test "zsh completion: commands with their descriptions" {
+	zsh_complete "tapctl "
+	assert_line "<tapctl"
+	local c
+	for c in add del set list show exec ifup ifdown bridge-helper tunctl; do
+		assert_line "$c"
+	done
+}
+
+@test "zsh completion: add options and --mode values" {
+	zsh_complete "tapctl add tap0 --"
+	local o
+	for o in --tap --tun --macvtap --mode --vnet-hdr --multi-queue --pi \
+		--user --group --mac --mtu --txqueuelen --up --down --bridge \
+		--nobridge --help; do
+		assert_line -- "$o"
+	done
+	refute_line -- --persist
+	zsh_complete "tapctl add mvt0 --macvtap eth0 --mode "
+	for o in bridge vepa private passthru source; do
+		assert_line "$o"
+	done
+}
+
+@test "zsh completion: device names and bridges of the -n namespace" {
+	make_devices
+	ip -n "$NS" link add br1 type bridge
+	zsh_complete "tapctl -n $NS del "
+	assert_line "<tun/tap/macvtap"
+	assert_line tap0
+	assert_line tun0
+	assert_line mvt0
+	refute_line v0
+	zsh_complete "tapctl -n $NS set tap0 --bridge "
+	assert_line br0
+	assert_line br1
+	refute_line v0
+	refute_line lo
+}
