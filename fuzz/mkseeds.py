@@ -30,14 +30,13 @@ def save(target, data, name=None):
 
 def parse_seeds():
     ifnames = [b"tap0", b"tap%d", b"vm-net.1", b"x" * 15, b"x" * 16, b".", b"..",
-               b"a/b", b"a:b", b"a b", b"a\tb", b"a\xa0b", b"a%s", b"%d%d",
+               b"a/b", b"a:b", b"a b", b"a\tb", b"a%s", b"%d%d",
                b"e\xc3\xa9", b""]
     macs = [b"02:00:00:00:00:01", b"52:54:00:AB:cd:EF", b"01:00:5e:00:00:01",
             b"00:00:00:00:00:00", b"02:00:00:00:00:0g", b"02-00-00-00-00-01",
             b"2:0:0:0:0:1", b"random"]
-    numbers = [b"0", b"1400", b"65535", b"65536", b"4294967295", b"4294967296",
-               b"00000001400", b"99999999999", b"-1", b"+1", b"0x10", b" 1",
-               b"1 ", b""]
+    numbers = [b"0", b"1400", b"01400", b"65535", b"65536", b"4294967295",
+               b"4294967296", b"-1", b"+1", b"0x10", b" 1", b"1 ", b""]
     modes = [b"bridge", b"vepa", b"private", b"passthru", b"source", b"Bridge",
              b"bridg", b""]
     for s in ifnames:
