@@ -12,7 +12,8 @@
 #   make check-PART       one part: unit bats asan (asan-unit asan-bats) docs
 #                         cppcheck
 #   make demo             build-aux/demo.sh
-#   make fuzz [FUZZ_TIME=60]  libFuzzer targets fuzz/*_fuzz.c (clang)
+#   make bench            bench/run.sh (root; QUICK=1 for a short run)
+#   make fuzz             fuzz/run.sh (FUZZ_TIME=seconds per target)
 #   make install [DESTDIR=...] [prefix=...]   and uninstall
 #   make dist distcheck clean distclean maintainer-clean cppcheck deps help
 
@@ -95,8 +96,8 @@ SHELL_SCRIPTS := $(wildcard build-aux/*.sh) .ci/run tests/test_helper/common.bas
 
 .PHONY: all deps check check-unit check-bats check-asan check-asan-unit \
 	check-asan-bats check-docs \
-	check-cppcheck cppcheck demo install uninstall dist distcheck clean \
-	distclean maintainer-clean help fuzz
+	check-cppcheck cppcheck demo bench fuzz install uninstall dist distcheck \
+	clean distclean maintainer-clean help
 
 all: tapctl
 
@@ -277,25 +278,6 @@ check_cppcheck_sh = echo 1..1; \
 cppcheck: src/config.h
 	$(CPPCHECK) $(CPPCHECK_FLAGS) src
 
-# --------------------------------------------------------------------- fuzz
-# fuzz/X_fuzz.c is a libFuzzer target for src/X.c alone; `make fuzz` runs
-# each for FUZZ_TIME seconds from its seeds in fuzz/corpus/X, keeping what
-# it finds in build/fuzz/corpus-X.
-FUZZ_CC ?= clang
-FUZZ_TIME ?= 60
-FUZZ_BINS := $(patsubst fuzz/%.c,build/fuzz/%,$(wildcard fuzz/*_fuzz.c))
-
-fuzz: $(FUZZ_BINS)
-	@set -e; for f in $(FUZZ_BINS); do n=$${f##*/}; n=$${n%_fuzz}; \
-		mkdir -p build/fuzz/corpus-$$n; \
-		$$f -max_total_time=$(FUZZ_TIME) build/fuzz/corpus-$$n fuzz/corpus/$$n; \
-	done
-
-build/fuzz/%_fuzz: fuzz/%_fuzz.c src/%.c src/config.h
-	@mkdir -p $(@D)
-	$(call quiet,CC,$@)$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined \
-		-Isrc -include src/config.h -o $@ $< src/$*.c
-
 # --------------------------------------------------------------------- demo
 demo: deps tapctl
 	@if [ -f build-aux/demo.sh ]; then \
@@ -303,6 +285,14 @@ demo: deps tapctl
 	else \
 		echo "make demo: build-aux/demo.sh is not there yet" >&2; exit 1; \
 	fi
+
+# ------------------------------------------------------------ bench, fuzz
+# Never part of check: see bench/README.md and fuzz/README.md.
+bench: tapctl
+	TAPCTL=$(CURDIR)/tapctl bench/run.sh
+
+fuzz: src/config.h
+	fuzz/run.sh
 
 # ------------------------------------------------------------------ install
 install: tapctl $(if $(MAN_IN),build/tapctl.8)
