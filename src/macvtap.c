@@ -4,9 +4,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <time.h>
@@ -22,6 +24,10 @@
 #include "tun.h"
 
 #define POLL_MS 20
+
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
 
 static int read_small(const char *path, char *buf, size_t len)
 {
@@ -128,14 +134,35 @@ int mvt_dev(struct ctx *ctx, const struct link_info *li, dev_t *dev)
 	return read_dev(li, dev);
 }
 
-/* The directory of this namespace's private nodes, under MVT_RUN_DIR. */
+/*
+ * The directory of this namespace's private nodes, under MVT_RUN_DIR.
+ * Named by the netns cookie, which is never reused while the system
+ * runs: a namespace's inode number is, and a node left by a namespace
+ * that is gone must not look like one of a new namespace's.
+ */
 static int ns_dir_name(char *buf, size_t len)
 {
+	uint64_t cookie;
+	socklen_t sl = sizeof(cookie);
 	struct stat st;
+	int fd, ret = 0;
 
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &sl) < 0)
+		ret = -errno;
+	close(fd);
+	if (!ret) {
+		snprintf(buf, len, "netns-%" PRIu64, cookie);
+		return 0;
+	}
+	/* Before Linux 5.14: the inode, the best there is. */
+	if (ret != -ENOPROTOOPT)
+		return ret;
 	if (stat("/proc/self/ns/net", &st) < 0)
 		return -errno;
-	snprintf(buf, len, "net-%llu", (unsigned long long)st.st_ino);
+	snprintf(buf, len, "netns-ino-%llu", (unsigned long long)st.st_ino);
 	return 0;
 }
 
@@ -153,7 +180,7 @@ static bool is_node(const struct stat *st, dev_t dev)
 static int find(const struct link_info *li, dev_t dev, char *path,
 		size_t len, bool *missing, struct stat *st)
 {
-	char dir[32];
+	char dir[48];
 
 	snprintf(path, len, "/dev/tap%d", li->ifindex);
 	if (stat(path, st) < 0)
@@ -219,8 +246,8 @@ fail:
 }
 
 /*
- * Whether a private node still names a live macvtap of that ifindex:
- * /sys/dev/char lists every character device of every namespace.
+ * Whether a node may still be a live macvtap's: /sys/dev/char lists
+ * every character device of every namespace.
  */
 static bool node_alive(const char *name, dev_t dev)
 {
@@ -238,75 +265,80 @@ static bool node_alive(const char *name, dev_t dev)
 	return (size_t)len > n && !strcmp(target + len - n, suffix);
 }
 
-static void sweep_dir(int dfd)
+static DIR *opendir_at(int at, const char *name)
+{
+	DIR *d;
+	int fd;
+
+	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	d = fdopendir(fd);
+	if (!d)
+		close(fd);
+	return d;
+}
+
+/*
+ * A private node outlives its link when the link goes without us (ip
+ * link del, its namespace deleted), and the kernel hands its minor to
+ * the next macvtap, anywhere: the node would then give its owner that
+ * device. So any node of @dev other than @keep (dir/name) is stale, as
+ * is any node whose number no macvtap of its ifindex has. Best effort:
+ * what cannot be removed stays.
+ */
+static void sweep_dir(DIR *d, dev_t dev, bool own, const char *keep)
 {
 	struct dirent *de;
 	struct stat st;
-	DIR *d;
-	int fd;
+	int fd = dirfd(d);
 
-	fd = dup(dfd);
-	if (fd < 0)
-		return;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return;
-	}
 	while ((de = readdir(d))) {
 		if (strncmp(de->d_name, "tap", 3) ||
-		    fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
 		    !S_ISCHR(st.st_mode))
 			continue;
-		/*
-		 * A node outlives the link when the link goes without us
-		 * (ip link del, its namespace deleted). Its minor will be
-		 * reused by the next macvtap, anywhere: the node would
-		 * then give its owner that device.
-		 */
-		if (!node_alive(de->d_name, st.st_rdev))
-			unlinkat(dfd, de->d_name, 0);
+		if (st.st_rdev == dev ? own && !strcmp(de->d_name, keep)
+				      : node_alive(de->d_name, st.st_rdev))
+			continue;
+		unlinkat(fd, de->d_name, 0);
 	}
-	closedir(d);
 }
 
-/* Best effort: a failure here leaves what was there. */
-static void sweep(int rfd)
+static void sweep(const char *own_dir, const char *keep, dev_t dev)
 {
 	struct dirent *de;
-	DIR *d;
-	int fd;
+	DIR *root, *d;
 
-	fd = dup(rfd);
-	if (fd < 0)
+	root = opendir(MVT_RUN_DIR);
+	if (!root)
 		return;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return;
-	}
-	while ((de = readdir(d))) {
-		if (strncmp(de->d_name, "net-", 4))
+	while ((de = readdir(root))) {
+		if (strncmp(de->d_name, "netns-", 6))
 			continue;
-		fd = openat(rfd, de->d_name,
-			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
+		d = opendir_at(dirfd(root), de->d_name);
+		if (!d)
 			continue;
-		sweep_dir(fd);
-		close(fd);
+		sweep_dir(d, dev, !strcmp(de->d_name, own_dir), keep);
+		closedir(d);
+		/*
+		 * Empty now: its namespace may be gone too. A tapctl about
+		 * to make a node in it gets ENOENT and makes it again.
+		 */
+		unlinkat(dirfd(root), de->d_name, AT_REMOVEDIR);
 	}
-	closedir(d);
+	closedir(root);
 }
 
 static int try_private(const struct link_info *li, dev_t dev, char *path,
 		       size_t len, const char **step)
 {
-	char dir[32], name[24];
+	char dir[48], name[24];
 	struct stat st;
 	int rfd = -1, nfd = -1, ret;
 
 	if ((ret = ns_dir_name(dir, sizeof(dir)))) {
-		*step = "stat /proc/self/ns/net";
+		*step = "identify the network namespace";
 		return ret;
 	}
 	snprintf(name, sizeof(name), "tap%d", li->ifindex);
@@ -319,7 +351,6 @@ static int try_private(const struct link_info *li, dev_t dev, char *path,
 		snprintf(path, len, "%s", MVT_RUN_DIR);
 		return rfd;
 	}
-	sweep(rfd);
 	nfd = open_dir(rfd, dir, 0711, step);
 	snprintf(path, len, MVT_RUN_DIR "/%s", dir);
 	if (nfd < 0) {
@@ -354,7 +385,7 @@ static int make_private(struct ctx *ctx, const struct link_info *li,
 	const char *step = "";
 	int ret, i;
 
-	/* A concurrent del may remove the namespace's directory once. */
+	/* A concurrent del or sweep may remove the directory under us. */
 	for (i = 0; i < 3; i++) {
 		ret = try_private(li, dev, path, len, &step);
 		if (ret != -ENOENT)
@@ -380,6 +411,7 @@ static void sleep_ms(long ms)
 static int node(struct ctx *ctx, const struct link_info *li, char *path,
 		size_t len, dev_t *dev)
 {
+	char dir[48], name[24];
 	bool missing = false;
 	struct stat st;
 	int ret, waited;
@@ -392,6 +424,10 @@ static int node(struct ctx *ctx, const struct link_info *li, char *path,
 		err_fail(ctx, ret, "read major:minor from /sys/class/net/%s/macvtap/tap%d/dev: %s",
 			 li->ifname, li->ifindex, strerror(-ret));
 		return ret;
+	}
+	if (!ns_dir_name(dir, sizeof(dir))) {
+		snprintf(name, sizeof(name), "tap%d", li->ifindex);
+		sweep(dir, name, *dev);
 	}
 	/*
 	 * devtmpfs makes /dev/tapN as the link registers, udev may then
@@ -603,12 +639,12 @@ int mvt_check_change(struct ctx *ctx, const struct link_info *li,
 
 int mvt_forget(struct ctx *ctx, const struct link_info *li)
 {
-	char dir[32], path[96];
+	char dir[48], path[96];
 	struct stat st;
 	int ret;
 
 	if ((ret = ns_dir_name(dir, sizeof(dir))))
-		return err_sys(ctx, ret, "stat /proc/self/ns/net");
+		return err_sys(ctx, ret, "identify the network namespace");
 	snprintf(path, sizeof(path), MVT_RUN_DIR "/%s/tap%d", dir, li->ifindex);
 	if (lstat(path, &st) < 0) {
 		if (errno == ENOENT)

@@ -12,7 +12,7 @@ struct ctx;
 struct link_info;
 struct link_change;
 
-/* Private nodes live in MVT_RUN_DIR/net-<netns inode>/tap<ifindex>. */
+/* Private nodes live in MVT_RUN_DIR/netns-<netns cookie>/tap<ifindex>. */
 #define MVT_RUN_DIR "/run/tapctl"
 /* How long to wait for devtmpfs/udev to make a missing /dev/tapN. */
 #define MVT_WAIT_MS 1000

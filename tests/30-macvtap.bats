@@ -14,6 +14,7 @@
 load test_helper/common
 
 MVT_OPEN=$BATS_TEST_DIRNAME/helpers/mvt-open
+NETNS_COOKIE=$BATS_TEST_DIRNAME/helpers/netns-cookie
 
 setup_file() {
 	common_setup_file
@@ -21,7 +22,8 @@ setup_file() {
 
 setup() {
 	common_setup
-	[[ -x $MVT_OPEN ]] || fail "$MVT_OPEN missing: run make check"
+	[[ -x $MVT_OPEN && -x $NETNS_COOKIE ]] ||
+		fail "tests/helpers not built: run make check"
 	ip -n "$NS" link add v0 type veth peer name v1
 }
 
@@ -31,10 +33,10 @@ teardown() {
 	common_teardown
 }
 
-# Where tapctl keeps the private nodes of namespace $1.
+# Where tapctl keeps the private nodes of namespace $1 (by its cookie).
 private_dir() {
 	[[ -e /run/netns/$1 ]] || return 0
-	echo "/run/tapctl/net-$(stat -L -c %i "/run/netns/$1")"
+	echo "/run/tapctl/netns-$(ip netns exec "$1" "$NETNS_COOKIE")"
 }
 
 # A second namespace with its own veth pair; gone in teardown.
