@@ -218,6 +218,19 @@ check_mode() {
 	assert_only_setup
 }
 
+@test "a private node left by a link deleted without tapctl is swept" {
+	run -0 nsx unshare -m sh -c '
+		mount -t tmpfs tmpfs /dev || exit 9
+		exec "$1" -j add mvt0 --macvtap v0 --user 65534' sh "$TAPCTL"
+	old=$(jq -r .chardev <<< "$output")
+	[[ $old == "$(private_dir "$NS")"/* && -c $old ]]
+	# Its minor goes back to the kernel, for the next macvtap anywhere.
+	ip -n "$NS" link del mvt0
+	run -0 tpc add mvt1 --macvtap v0
+	[[ ! -e $old ]] || fail "stale $old ($(stat -c '%u %Hr:%Lr' "$old")) left"
+	assert_node_is mvt1 "$(chardev mvt1)"
+}
+
 @test "add -n NS --macvtap: major:minor from the namespace's own sysfs" {
 	run -0 tpcn -j add mvt0 --macvtap v0
 	node=$(jq -r .chardev <<< "$output")
