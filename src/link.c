@@ -243,12 +243,9 @@ static int get(struct ctx *ctx, int ifindex, const char *name,
 	       struct link_info *li)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct get_data gd;
+	struct get_data gd = { li, -ENODEV };
 	int ret;
 
-	/* Member by member: cppcheck 2.10 takes { li, ... } for a read of *li. */
-	gd.li = li;
-	gd.ret = -ENODEV;
 	ret = nl_request(ctx, getlink_msg(buf, ifindex, name, false), get_cb,
 			 &gd);
 	if (ret == -ENODEV || ret == -ENOENT) {

@@ -621,7 +621,7 @@ int mvt_check_lower(struct ctx *ctx, const struct link_info *lower,
 int mvt_check_change(struct ctx *ctx, const struct link_info *li,
 		     const struct link_change *ch)
 {
-	struct link_info lower;
+	struct link_info lower = { 0 };
 
 	if ((ch->mask & LC_MODE) &&
 	    (ch->macvlan_mode == MACVLAN_MODE_PASSTHRU) !=

@@ -41,9 +41,7 @@ private_dir() {
 
 # A second namespace with its own veth pair; gone in teardown.
 add_ns2() {
-	NS2=$NS-b
-	ip netns add "$NS2"
-	defer ip netns del "$NS2"
+	NS2=$(new_ns)
 	defer rm -rf "$(private_dir "$NS2")"
 	ip -n "$NS2" link add v0 type veth peer name v1
 }
