@@ -12,6 +12,7 @@
 #   make check-PART       one part: unit bats asan (asan-unit asan-bats) docs
 #                         cppcheck
 #   make demo             build-aux/demo.sh
+#   make fuzz [FUZZ_TIME=60]  libFuzzer targets fuzz/*_fuzz.c (clang)
 #   make install [DESTDIR=...] [prefix=...]   and uninstall
 #   make dist distcheck clean distclean maintainer-clean cppcheck deps help
 
@@ -95,7 +96,7 @@ SHELL_SCRIPTS := $(wildcard build-aux/*.sh) .ci/run tests/test_helper/common.bas
 .PHONY: all deps check check-unit check-bats check-asan check-asan-unit \
 	check-asan-bats check-docs \
 	check-cppcheck cppcheck demo install uninstall dist distcheck clean \
-	distclean maintainer-clean help
+	distclean maintainer-clean help fuzz
 
 all: tapctl
 
@@ -275,6 +276,25 @@ check_cppcheck_sh = echo 1..1; \
 
 cppcheck: src/config.h
 	$(CPPCHECK) $(CPPCHECK_FLAGS) src
+
+# --------------------------------------------------------------------- fuzz
+# fuzz/X_fuzz.c is a libFuzzer target for src/X.c alone; `make fuzz` runs
+# each for FUZZ_TIME seconds from its seeds in fuzz/corpus/X, keeping what
+# it finds in build/fuzz/corpus-X.
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 60
+FUZZ_BINS := $(patsubst fuzz/%.c,build/fuzz/%,$(wildcard fuzz/*_fuzz.c))
+
+fuzz: $(FUZZ_BINS)
+	@set -e; for f in $(FUZZ_BINS); do n=$${f##*/}; n=$${n%_fuzz}; \
+		mkdir -p build/fuzz/corpus-$$n; \
+		$$f -max_total_time=$(FUZZ_TIME) build/fuzz/corpus-$$n fuzz/corpus/$$n; \
+	done
+
+build/fuzz/%_fuzz: fuzz/%_fuzz.c src/%.c src/config.h
+	@mkdir -p $(@D)
+	$(call quiet,CC,$@)$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined \
+		-Isrc -include src/config.h -o $@ $< src/$*.c
 
 # --------------------------------------------------------------------- demo
 demo: deps tapctl
