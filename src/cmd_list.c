@@ -5,12 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <net/if.h>
 
 #include "cmd.h"
 #include "ctx.h"
 #include "holder.h"
 #include "link.h"
+#include "macvtap.h"
 #include "opt.h"
 #include "parse.h"
 
@@ -119,11 +121,14 @@ int list_print_link(struct ctx *ctx, const struct link_info *li)
 {
 	struct out *o = &ctx->out;
 	bool mvt = li->kind == LINK_MACVTAP;
-	char mac[18], flags[64], chardev[32], b1[IFNAMSIZ], b2[IFNAMSIZ];
+	char mac[18], flags[64], chardev[256], b1[IFNAMSIZ], b2[IFNAMSIZ];
+	struct stat st;
 
 	parse_format_mac(li->mac, mac);
 	flags_text(li, flags, sizeof(flags));
-	snprintf(chardev, sizeof(chardev), "/dev/tap%d", li->ifindex);
+	/* The node that exec would open; none (null) until one exists. */
+	if (!mvt || mvt_find(ctx, li, chardev, sizeof(chardev), &st))
+		chardev[0] = '\0';
 
 	out_obj_open(o, NULL);
 	out_str(o, "ifname", "%-15s", li->ifname);
@@ -132,8 +137,15 @@ int list_print_link(struct ctx *ctx, const struct link_info *li)
 	if (mvt) {
 		out_str(o, NULL, " %-7s", name_of(ctx, li->link, b1));
 		out_str(o, NULL, " %-7s", parse_macvtap_mode_name(li->macvlan_mode));
-		out_null(o, "owner", NULL);
-		out_null(o, "group", NULL);
+		/* -u/-g of a macvtap are its node's: root's node has none. */
+		if (chardev[0] && st.st_uid)
+			out_uint(o, "owner", NULL, st.st_uid);
+		else
+			out_null(o, "owner", NULL);
+		if (chardev[0] && (st.st_mode & 0060) == 0060)
+			out_uint(o, "group", NULL, st.st_gid);
+		else
+			out_null(o, "group", NULL);
 	} else {
 		if (li->has_owner)
 			out_uint(o, "owner", " %-7llu", li->owner);
@@ -159,7 +171,7 @@ int list_print_link(struct ctx *ctx, const struct link_info *li)
 	if (mvt) {
 		out_str(o, "link", NULL, name_of(ctx, li->link, b1));
 		out_str(o, "mode", NULL, parse_macvtap_mode_name(li->macvlan_mode));
-		out_str(o, "chardev", " %s", chardev);
+		out_str(o, "chardev", " %s", chardev[0] ? chardev : NULL);
 	}
 	print_holders(ctx, li);
 	out_obj_close(o);
@@ -185,6 +197,25 @@ static bool wanted(const struct link_info *li, const char **names)
 		if (!strcmp(*names, li->ifname))
 			return true;
 	return false;
+}
+
+/* The device numbers of the macvtaps whose holders are asked for. */
+static int mvt_devs(struct ctx *ctx, const struct links *l,
+		    const char **names, struct holder_dev **devs, size_t *n)
+{
+	size_t i;
+
+	*n = 0;
+	*devs = calloc(l->n ? l->n : 1, sizeof(**devs));
+	if (!*devs)
+		return -ENOMEM;
+	for (i = 0; i < l->n; i++) {
+		if (l->v[i].kind != LINK_MACVTAP || !wanted(&l->v[i], names) ||
+		    mvt_dev(ctx, &l->v[i], &(*devs)[*n].dev))
+			continue;
+		memcpy((*devs)[(*n)++].ifname, l->v[i].ifname, IFNAMSIZ);
+	}
+	return 0;
 }
 
 /* Every NAME asked for must be a device tapctl manages. */
@@ -222,6 +253,8 @@ int cmd_list(struct ctx *ctx, int argc, const char **argv)
 	};
 	struct links l = { 0 };
 	struct holders h = { 0 };
+	struct holder_dev *devs = NULL;
+	size_t ndevs = 0;
 	const char **names;
 	poptContext pc;
 	size_t i;
@@ -246,7 +279,11 @@ int cmd_list(struct ctx *ctx, int argc, const char **argv)
 	/* -q: the exit status alone says whether every NAME is a device. */
 	if ((ret = check_names(ctx, &l, names)) || ctx->quiet)
 		goto out;
-	if (details && (ret = holder_scan(&h))) {
+	if (details && (ret = mvt_devs(ctx, &l, names, &devs, &ndevs))) {
+		err_sys(ctx, ret, NULL);
+		goto out;
+	}
+	if (details && (ret = holder_scan(&h, devs, ndevs))) {
 		err_sys(ctx, ret, "scan /proc");
 		goto out;
 	}
@@ -264,6 +301,7 @@ int cmd_list(struct ctx *ctx, int argc, const char **argv)
 out:
 	free(l.v);
 	holder_free(&h);
+	free(devs);
 	poptFreeContext(pc);
 	return ret;
 }

@@ -12,6 +12,7 @@
 #include "holder.h"
 #include "link.h"
 #include "linkopt.h"
+#include "macvtap.h"
 #include "opt.h"
 #include "parse.h"
 #include "tun.h"
@@ -33,7 +34,7 @@ static int borrow(const struct link_info *li)
 	size_t i;
 	int fd = -EBUSY, ret;
 
-	ret = holder_scan(&h);
+	ret = holder_scan(&h, NULL, 0);
 	for (i = 0; !ret && i < h.n && fd < 0; i++) {
 		if (strcmp(h.v[i].ifname, li->ifname))
 			continue;
@@ -144,6 +145,11 @@ static int apply(struct ctx *ctx, const struct link_info *li,
 	}
 	if (fd >= 0 && (ret = tun_ioctls(ctx, fd, li, o)))
 		goto undo;
+	/* A macvtap's owner is its character device's. */
+	if (li->kind == LINK_MACVTAP &&
+	    (ret = mvt_chown(ctx, li, o->set_owner, o->owner, o->set_group,
+			     o->group_id)))
+		goto undo;
 	goto out;
 undo:
 	link_change_inverse(li, &o->ch, &undo);
@@ -214,6 +220,14 @@ int cmd_set(struct ctx *ctx, int argc, const char **argv)
 	}
 	if ((ret = linkopt_validate(ctx, &o, &li)))
 		goto out;
+	if (li.kind == LINK_MACVTAP) {
+		if (o.mode) {
+			o.ch.mask |= LC_MODE;
+			o.ch.macvlan_mode = o.mode_val;
+		}
+		if ((ret = mvt_check_change(ctx, &li, &o.ch)))
+			goto out;
+	}
 	bridge_mac(&li, &o);
 	ret = apply(ctx, &li, &o);
 out:

@@ -149,9 +149,37 @@ static bool fd_iff(int pid, int fd, char ifname[IFNAMSIZ])
 	return found;
 }
 
-static int scan_pid(struct holders *h, int pid, const struct stat *self)
+/* The macvtap, of those asked for, that descriptor @fd is open on. */
+static const char *fd_chardev(int pid, int fd, const struct holder_dev *devs,
+			      size_t ndevs)
+{
+	char path[64], target[2];
+	struct stat st;
+	size_t i;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
+	/* Sockets, pipes and anon inodes have no path and no device. */
+	if (readlink(path, target, sizeof(target)) < 1 || target[0] != '/')
+		return NULL;
+	if (stat(path, &st) < 0 || !S_ISCHR(st.st_mode))
+		return NULL;
+	for (i = 0; i < ndevs; i++)
+		if (devs[i].dev == st.st_rdev)
+			return devs[i].ifname;
+	return NULL;
+}
+
+struct scan {
+	struct holders *h;
+	const struct holder_dev *devs;
+	size_t ndevs;
+	struct stat self;
+};
+
+static int scan_pid(struct scan *sc, int pid)
 {
 	char path[64], ifname[IFNAMSIZ], comm[32] = "";
+	const char *name;
 	struct dirent *de;
 	DIR *d;
 	int ret = 0;
@@ -163,32 +191,40 @@ static int scan_pid(struct holders *h, int pid, const struct stat *self)
 	while (!ret && (de = readdir(d))) {
 		int fd = proc_num(de->d_name);
 
-		if (fd < 0 || !fd_iff(pid, fd, ifname) ||
-		    !in_our_netns(pid, fd, self))
+		if (fd < 0)
 			continue;
+		if (fd_iff(pid, fd, ifname)) {
+			if (!in_our_netns(pid, fd, &sc->self))
+				continue;
+			name = ifname;
+		} else if (!sc->ndevs ||
+			   !(name = fd_chardev(pid, fd, sc->devs, sc->ndevs))) {
+			continue;
+		}
 		if (!comm[0])
 			read_comm(pid, comm);
-		ret = add(h, pid, fd, comm, ifname);
+		ret = add(sc->h, pid, fd, comm, name);
 	}
 	closedir(d);
 	return ret;
 }
 
-int holder_scan(struct holders *h)
+int holder_scan(struct holders *h, const struct holder_dev *devs,
+		size_t ndevs)
 {
-	struct stat self;
+	struct scan sc = { h, devs, ndevs, { 0 } };
 	struct dirent *de;
 	DIR *d;
 	int ret = 0;
 
-	if (stat("/proc/self/ns/net", &self) < 0)
+	if (stat("/proc/self/ns/net", &sc.self) < 0)
 		return -errno;
 	d = opendir("/proc");
 	if (!d)
 		return -errno;
 	while (!ret && (de = readdir(d)))
 		if (proc_num(de->d_name) > 0)
-			ret = scan_pid(h, proc_num(de->d_name), &self);
+			ret = scan_pid(&sc, proc_num(de->d_name));
 	closedir(d);
 	return ret;
 }

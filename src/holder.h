@@ -4,6 +4,7 @@
 
 #include <net/if.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* One process's descriptor attached to a tun/tap device. */
 struct holder {
@@ -18,13 +19,22 @@ struct holders {
 	size_t n, cap;
 };
 
+/* A macvtap's character device: its descriptors show nothing else. */
+struct holder_dev {
+	dev_t dev;
+	char ifname[IFNAMSIZ];
+};
+
 /*
  * Every descriptor of every process that is attached to a tun/tap device
  * of the caller's network namespace (found through the "iff:" line of
- * /proc/PID/fdinfo, which names the device but not its namespace).
+ * /proc/PID/fdinfo, which names the device but not its namespace), and
+ * every descriptor open on one of the @ndevs character devices @devs
+ * (macvtaps: their device numbers are unique across namespaces).
  * Returns 0 or -errno; holder_free() in both cases.
  */
-int holder_scan(struct holders *h);
+int holder_scan(struct holders *h, const struct holder_dev *devs,
+		size_t ndevs);
 void holder_free(struct holders *h);
 /* A close-on-exec duplicate of descriptor @fd of process @pid, or -errno. */
 int holder_dup(int pid, int fd);
