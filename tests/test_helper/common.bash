@@ -16,6 +16,8 @@
 #   tpc ARGS...            tapctl inside $NS (ip netns exec: the ns's /sys too)
 #   tpcn ARGS...           tapctl -n $NS ARGS... (exercises -n itself)
 #   nsx CMD...             run CMD inside $NS
+#   new_ns                 make one more namespace for this test, print its
+#                          name (NS2=$(new_ns)); teardown deletes it too
 #   link_json NAME         `ip -d -j link show` object of NAME in $NS
 #   link_field NAME EXPR   jq -r EXPR on that object
 #   sysfs NAME ATTR        /sys/class/net/NAME/ATTR as seen inside $NS
@@ -54,20 +56,36 @@ common_setup() {
 		return 1
 	fi
 	NS=tapctl-$BATS_TEST_NUMBER-$$-$RANDOM
-	echo "$NS" >> "$BATS_FILE_TMPDIR/namespaces"
-	ip netns add "$NS"
-	ip -n "$NS" link set lo up
+	_ns_create "$NS"
+}
+
+# Record first, so that teardown finds it even if creation half-failed.
+_ns_create() {
+	echo "$1" >> "$BATS_FILE_TMPDIR/namespaces"
+	ip netns add "$1" && ip -n "$1" link set lo up
+}
+
+# A further namespace for this test; prints its name.  Safe inside $(...):
+# teardown finds it through the record, not through a variable.
+new_ns() {
+	local ns=tapctl-$BATS_TEST_NUMBER-$$-$RANDOM
+	_ns_create "$ns" || return 1
+	echo "$ns"
 }
 
 # Idempotent, and safe after a failed or skipped setup.
 common_teardown() {
-	local i
+	local i ns
 	for ((i = ${#_TAPCTL_DEFER[@]} - 1; i >= 0; i--)); do
 		eval "${_TAPCTL_DEFER[i]}" || true
 	done
 	_TAPCTL_DEFER=()
-	[[ -n ${NS:-} ]] || return 0
-	_ns_destroy "$NS"
+	# $NS and every new_ns of this test ($$ is the same in subshells).
+	if [[ -f $BATS_FILE_TMPDIR/namespaces ]]; then
+		while read -r ns; do
+			[[ $ns == "tapctl-$BATS_TEST_NUMBER-$$-"* ]] && _ns_destroy "$ns"
+		done < "$BATS_FILE_TMPDIR/namespaces"
+	fi
 	NS=
 }
 
@@ -92,14 +110,13 @@ _ns_destroy() {
 
 # What "the host is untouched" means: its links (name, index, kind, MAC,
 # MTU, master, admin state; not carrier or counters, which move by
-# themselves) and its namespaces (less those that this suite's tests make,
-# which other runs may be creating at the same moment).
+# themselves). Namespaces are not compared: other runs on the same machine
+# make and delete theirs at any moment; our own are checked through the
+# record that every test keeps (see common_teardown_file).
 _host_snapshot() {
 	ip -d -j link show | jq -S '[.[] | {ifindex, ifname, address, mtu,
 		master, kind: .linkinfo.info_kind,
 		up: (.flags | any(. == "UP"))}]'
-	ip netns list | awk '{ print $1 }' |
-		grep -Ev '^tapctl-[0-9]+-[0-9]+-[0-9]+$' | sort
 }
 
 common_setup_file() {
@@ -128,7 +145,7 @@ common_teardown_file() {
 	[[ -f $BATS_FILE_TMPDIR/host.before ]] || return 0
 	_host_snapshot > "$BATS_FILE_TMPDIR/host.after"
 	if ! diff -u "$BATS_FILE_TMPDIR/host.before" "$BATS_FILE_TMPDIR/host.after" >&2; then
-		fail "the host's links or namespaces changed (diff above)"
+		fail "the host's links changed (diff above)"
 		return 1
 	fi
 }
