@@ -260,12 +260,17 @@ static int creds(struct ctx *ctx, struct exec_opts *o)
  * caller's own, and bridges and lower links need acl.conf, which exec
  * does not read yet: as with a missing file, none is allowed.
  */
-static int priv_create(struct ctx *ctx, struct link_opts *lo)
+static int priv_create_links(struct ctx *ctx, const struct link_opts *lo)
 {
 	if (lo->bridge)
 		return err_fail(ctx, -EPERM, "--bridge: not allowed when tapctl runs for another user");
 	if (lo->macvtap)
 		return err_fail(ctx, -EPERM, "--macvtap: not allowed when tapctl runs for another user");
+	return 0;
+}
+
+static int priv_create_owner(struct ctx *ctx, struct link_opts *lo)
+{
 	if (lo->set_owner && lo->owner != ctx->uid)
 		return err_fail(ctx, -EPERM, "--user: only your own user");
 	if (lo->set_group && !caller_in_group(lo->group_id))
@@ -319,10 +324,13 @@ static int validate(struct ctx *ctx, struct exec_opts *o)
 		o->lo.vnet_hdr = o->vnet_hdr;
 		o->lo.multi_queue |= o->queues > 1;
 	}
+	/* Refused before linkopt_validate says whether such links exist. */
+	if (ctx->privileged && (ret = priv_create_links(ctx, &o->lo)))
+		return ret;
 	if ((ret = linkopt_validate(ctx, &o->lo, NULL)))
 		return ret;
 	if (ctx->privileged)
-		return priv_create(ctx, &o->lo);
+		return priv_create_owner(ctx, &o->lo);
 	return 0;
 }
 
@@ -352,12 +360,12 @@ static int priv_open_mvt(struct ctx *ctx, const struct link_info *li)
 	struct stat st;
 	int ret;
 
-	if ((ret = mvt_node(ctx, li, path, sizeof(path))))
+	/* Only a node that exists can be theirs: mvt_node would make one. */
+	ret = mvt_find(ctx, li, path, sizeof(path), &st);
+	if (ret && ret != -ENOENT)
 		return err_sys(ctx, ret, "macvtap device");
-	if (stat(path, &st) < 0)
-		return err_sys(ctx, -errno, path);
-	if ((st.st_uid == ctx->uid && (st.st_mode & 0600) == 0600) ||
-	    (caller_in_group(st.st_gid) && (st.st_mode & 0060) == 0060))
+	if (!ret && ((st.st_uid == ctx->uid && (st.st_mode & 0600) == 0600) ||
+	    (caller_in_group(st.st_gid) && (st.st_mode & 0060) == 0060)))
 		return 0;
 	return err_fail(ctx, -EPERM, "not yours: when tapctl runs for another user it opens only macvtap devices whose node is theirs");
 }
@@ -716,6 +724,8 @@ out:
 		ret = link_del(ctx, d.created_mvt);
 		if (ret && ret != -ENODEV)
 			err_sys(ctx, ret, "delete the transient macvtap");
+		else
+			mvt_forget(ctx, &d.li);
 	}
 	free_argv(av);
 	free_opts(&o);

@@ -505,6 +505,36 @@ from-nobody"
 	run -125 --separate-stderr nsx setpriv --reuid=65534 --regid=65534 \
 		--clear-groups --inh-caps=-all -- "$bin" exec --setuid 0 mine -- true
 	assert_equal "$stderr" "tapctl: exec mine: --setuid: only root may run PROGRAM as another user"
+	run -125 --separate-stderr nsx setpriv --reuid=65534 --regid=65534 \
+		--clear-groups --inh-caps=-all -- "$bin" exec --create --bridge br0 new0 -- true
+	assert_equal "$stderr" "tapctl: exec new0: --bridge: not allowed when tapctl runs for another user"
+	assert_no_link new0
+	# --create makes the device the caller's.
+	run -0 nsx setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=-all -- "$bin" exec --create new0 -- \
+		sh -c 'cat /sys/class/net/new0/owner; "$0" 3' "$FDR"
+	assert_line 65534
+	assert_line "iff 3 new0 0x1002"
+	assert_line "uid 65534 65534 65534"
+	assert_no_link new0
+}
+
+@test "exec privileged for another user: a macvtap whose node is theirs" {
+	local bin=$BATS_TEST_TMPDIR/tapctl-suid
+	[[ $(findmnt -no OPTIONS --target "$BATS_TEST_TMPDIR") != *nosuid* ]] ||
+		skip "$BATS_TEST_TMPDIR is mounted nosuid"
+	install -m 4755 "$TAPCTL" "$bin"
+	add_lower v0
+	tpc add mine --macvtap v0 -u 65534
+	tpc add theirs --macvtap v0
+	run -0 nsx setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=-all -- "$bin" exec mine -- "$FDR" 3
+	assert_line "iff 3 mine 0x5002"
+	assert_line "uid 65534 65534 65534"
+	assert_line "CapEff 0000000000000000"
+	run -125 --separate-stderr nsx setpriv --reuid=65534 --regid=65534 \
+		--clear-groups --inh-caps=-all -- "$bin" exec theirs -- true
+	assert_equal "$stderr" "tapctl: exec theirs: not yours: when tapctl runs for another user it opens only macvtap devices whose node is theirs"
 }
 
 # ----------------------------------------------------------------- frames
