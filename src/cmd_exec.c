@@ -23,6 +23,7 @@
 #include "link.h"
 #include "linkopt.h"
 #include "macvtap.h"
+#include "nl.h"
 #include "opt.h"
 #include "parse.h"
 #include "tun.h"
@@ -611,6 +612,8 @@ static int run_program(struct ctx *ctx, struct exec_dev *d,
 	const char *step = NULL;
 	int ret;
 
+	/* Nothing below needs netlink, and PROGRAM must not inherit it. */
+	nl_close(ctx);
 	ret = exec_place_fds(d->fds, d->nfds, (int)o->first_fd);
 	/* Placed or closed: the descriptors are no longer ours to close. */
 	d->nfds = 0;

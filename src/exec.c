@@ -53,6 +53,10 @@ int exec_place_fds(const int *fds, unsigned int n, int first)
 			goto out;
 		}
 	}
+	/* Started with 0-2 closed: PROGRAM gets them closed too. */
+	for (i = 0; i < n; i++)
+		if (fds[i] < 3)
+			close(fds[i]);
 	/* dup3 without O_CLOEXEC: the copies are the ones PROGRAM keeps. */
 	for (i = 0; i < n; i++) {
 		if (dup3(tmp[i], first + (int)i, 0) < 0) {

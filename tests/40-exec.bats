@@ -105,6 +105,18 @@ qemu_args() {
 	assert_line "env TAPCTL_FDS=7"
 }
 
+@test "exec: descriptors closed when tapctl started stay closed in PROGRAM" {
+	tpc add tap0
+	# shellcheck disable=SC2016
+	run -0 nsx sh -c 'exec "$@" 0<&-' sh "$TAPCTL" exec tap0 -- "$FDR" 3
+	assert_line "fds 1 2 3"
+	assert_line "iff 3 tap0 0x1802"
+	# shellcheck disable=SC2016
+	run -0 nsx sh -c 'exec "$@" 0<&- 2>&-' sh "$TAPCTL" exec --fd 4 tap0 -- "$FDR" 4
+	assert_line "fds 1 4"
+	assert_line "iff 4 tap0 0x1802"
+}
+
 @test "tapctl -n NS exec: the device of NS, and PROGRAM runs in NS" {
 	tpc add tap0
 	run -0 tpcn exec tap0 -- sh -c "\"$FDR\" 3; readlink /proc/self/ns/net"
