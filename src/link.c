@@ -263,7 +263,7 @@ int link_get_index(struct ctx *ctx, int ifindex, struct link_info *li)
 
 int link_name(struct ctx *ctx, int ifindex, char buf[IFNAMSIZ])
 {
-	struct link_info li;
+	struct link_info li = { 0 };
 	int ret;
 
 	buf[0] = '\0';

@@ -1,0 +1,221 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Loaded by every tests/*.bats file:  load test_helper/common
+#
+# Every test runs in its own network namespace $NS, made in setup and
+# deleted (after killing what runs in it) in teardown.  Each file checks
+# that the host's links and namespaces are as they were.  Run as root;
+# as anyone else every test skips.
+#
+# A file may define its own setup/teardown/setup_file/teardown_file: it
+# must then call common_setup / common_teardown / common_setup_file /
+# common_teardown_file from them.
+#
+# Helpers:
+#   tpc ARGS...            tapctl inside $NS (ip netns exec: the ns's /sys too)
+#   tpcn ARGS...           tapctl -n $NS ARGS... (exercises -n itself)
+#   nsx CMD...             run CMD inside $NS
+#   new_ns                 make one more namespace for this test, print its
+#                          name (NS2=$(new_ns)); teardown deletes it too
+#   link_json NAME         `ip -d -j link show` object of NAME in $NS
+#   link_field NAME EXPR   jq -r EXPR on that object
+#   sysfs NAME ATTR        /sys/class/net/NAME/ATTR as seen inside $NS
+#   assert_only_lo         $NS holds exactly one link, lo
+#   assert_no_link NAME    $NS has no link NAME
+#   as_uid UID CMD...      CMD as UID:UID, no groups, no capabilities (host ns;
+#                          use nsx_as_uid to run inside $NS)
+#   as_uid_setuid UID CMD... the same, but keeping the bounding set so that a
+#                          setuid-root or file-capability binary gains privilege
+#   need_cmd CMD           skip unless CMD is installed
+#   defer CMD...           run CMD in teardown (last registered runs first)
+#   tun_open_for_all       chmod 0666 /dev/net/tun until teardown
+#   tun_mode MODE          chmod MODE /dev/net/tun until teardown
+
+bats_require_minimum_version 1.5.0
+
+# Debian installs bats-support and bats-assert under /usr/lib/bats.
+case ":${BATS_LIB_PATH:-}:" in
+*:/usr/lib/bats:*) ;;
+*) BATS_LIB_PATH=${BATS_LIB_PATH:+$BATS_LIB_PATH:}/usr/lib/bats ;;
+esac
+export BATS_LIB_PATH
+bats_load_library bats-support
+bats_load_library bats-assert
+
+TAPCTL=${TAPCTL:-$BATS_TEST_DIRNAME/../tapctl}
+
+# ------------------------------------------------------------------ setup
+
+common_setup() {
+	NS=
+	_TAPCTL_DEFER=()
+	[[ $EUID -eq 0 ]] || skip "needs root"
+	if [[ ! -x $TAPCTL ]]; then
+		fail "TAPCTL=$TAPCTL is not executable: run make"
+		return 1
+	fi
+	NS=tapctl-$BATS_TEST_NUMBER-$$-$RANDOM
+	_ns_create "$NS"
+}
+
+# Record first, so that teardown finds it even if creation half-failed.
+_ns_create() {
+	echo "$1" >> "$BATS_FILE_TMPDIR/namespaces"
+	ip netns add "$1" && ip -n "$1" link set lo up
+}
+
+# A further namespace for this test; prints its name.  Safe inside $(...):
+# teardown finds it through the record, not through a variable.
+new_ns() {
+	local ns=tapctl-$BATS_TEST_NUMBER-$$-$RANDOM
+	_ns_create "$ns" || return 1
+	echo "$ns"
+}
+
+# Idempotent, and safe after a failed or skipped setup.
+common_teardown() {
+	local i ns
+	for ((i = ${#_TAPCTL_DEFER[@]} - 1; i >= 0; i--)); do
+		eval "${_TAPCTL_DEFER[i]}" || true
+	done
+	_TAPCTL_DEFER=()
+	# $NS and every new_ns of this test ($$ is the same in subshells).
+	if [[ -f $BATS_FILE_TMPDIR/namespaces ]]; then
+		while read -r ns; do
+			[[ $ns == "tapctl-$BATS_TEST_NUMBER-$$-"* ]] && _ns_destroy "$ns"
+		done < "$BATS_FILE_TMPDIR/namespaces"
+	fi
+	NS=
+}
+
+# Kill what runs in the namespace (TERM, then KILL), then delete it.
+_ns_destroy() {
+	local ns=$1 pids i
+	[[ -e /run/netns/$ns ]] || return 0
+	pids=$(ip netns pids "$ns" 2>/dev/null) || true
+	if [[ -n $pids ]]; then
+		# shellcheck disable=SC2086
+		kill $pids 2>/dev/null || true
+		for ((i = 0; i < 20; i++)); do
+			pids=$(ip netns pids "$ns" 2>/dev/null) || true
+			[[ -z $pids ]] && break
+			sleep 0.1
+		done
+		# shellcheck disable=SC2086
+		[[ -z $pids ]] || kill -9 $pids 2>/dev/null || true
+	fi
+	ip netns del "$ns" 2>/dev/null || true
+}
+
+# What "the host is untouched" means: its links (name, index, kind, MAC,
+# MTU, master, admin state; not carrier or counters, which move by
+# themselves) and its namespaces (less those that this suite's tests make,
+# which other runs may be creating at the same moment).
+_host_snapshot() {
+	ip -d -j link show | jq -S '[.[] | {ifindex, ifname, address, mtu,
+		master, kind: .linkinfo.info_kind,
+		up: (.flags | any(. == "UP"))}]'
+	ip netns list | awk '{ print $1 }' |
+		grep -Ev '^tapctl-[0-9]+-[0-9]+-[0-9]+$' | sort
+}
+
+common_setup_file() {
+	[[ $EUID -eq 0 ]] || return 0
+	_host_snapshot > "$BATS_FILE_TMPDIR/host.before"
+}
+
+common_teardown_file() {
+	local ns leaked=
+	[[ $EUID -eq 0 ]] || return 0
+	# A namespace of ours still there means a teardown failed: remove it,
+	# and fail the file.
+	if [[ -f $BATS_FILE_TMPDIR/namespaces ]]; then
+		while read -r ns; do
+			if [[ -e /run/netns/$ns ]]; then
+				leaked+=" $ns"
+				_ns_destroy "$ns"
+			fi
+		done < "$BATS_FILE_TMPDIR/namespaces"
+	fi
+	# Not relying on errexit: bats runs teardown_file without it.
+	if [[ -n $leaked ]]; then
+		fail "namespaces left behind (now deleted):$leaked"
+		return 1
+	fi
+	[[ -f $BATS_FILE_TMPDIR/host.before ]] || return 0
+	_host_snapshot > "$BATS_FILE_TMPDIR/host.after"
+	if ! diff -u "$BATS_FILE_TMPDIR/host.before" "$BATS_FILE_TMPDIR/host.after" >&2; then
+		fail "the host's links or namespaces changed (diff above)"
+		return 1
+	fi
+}
+
+setup_file() { common_setup_file; }
+teardown_file() { common_teardown_file; }
+setup() { common_setup; }
+teardown() { common_teardown; }
+
+# ---------------------------------------------------------------- helpers
+
+defer() {
+	local q
+	printf -v q '%q ' "$@"
+	_TAPCTL_DEFER+=("$q")
+}
+
+tpc() { ip netns exec "$NS" "$TAPCTL" "$@"; }
+tpcn() { "$TAPCTL" -n "$NS" "$@"; }
+nsx() { ip netns exec "$NS" "$@"; }
+
+link_json() { ip -n "$NS" -d -j link show dev "$1" | jq '.[0]'; }
+link_field() { link_json "$1" | jq -r "$2"; }
+sysfs() { nsx cat "/sys/class/net/$1/$2"; }
+
+assert_only_lo() {
+	local links
+	links=$(ip -n "$NS" -j link show | jq -r '[.[].ifname] | join(" ")')
+	assert_equal "$links" "lo"
+}
+
+assert_no_link() {
+	if ip -n "$NS" link show dev "$1" >/dev/null 2>&1; then
+		fail "link $1 exists in $NS"
+	fi
+}
+
+as_uid() {
+	local uid=$1
+	shift
+	setpriv --reuid="$uid" --regid="$uid" --clear-groups \
+		--inh-caps=-all --bounding-set=-all -- "$@"
+}
+
+nsx_as_uid() {
+	local uid=$1
+	shift
+	nsx setpriv --reuid="$uid" --regid="$uid" --clear-groups \
+		--inh-caps=-all --bounding-set=-all -- "$@"
+}
+
+# An empty bounding set would stop a setuid-root or file-capability tapctl
+# from gaining anything, so the privileged-helper tests keep it.
+as_uid_setuid() {
+	local uid=$1
+	shift
+	setpriv --reuid="$uid" --regid="$uid" --clear-groups \
+		--inh-caps=-all -- "$@"
+}
+
+need_cmd() {
+	command -v "$1" >/dev/null 2>&1 || skip "$1 not installed"
+}
+
+tun_mode() {
+	local old
+	old=$(stat -c %a /dev/net/tun)
+	defer chmod "$old" /dev/net/tun
+	chmod "$1" /dev/net/tun
+}
+
+tun_open_for_all() { tun_mode 0666; }
