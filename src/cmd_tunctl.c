@@ -99,13 +99,18 @@ static int fail(struct ctx *ctx, const struct tunctl_opts *o, int code,
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (ctx->in_batch)
+	if (ctx->in_batch) {
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
 		return err_fail(ctx, code, "%s", msg);
+	}
+	/* Straight to stderr: no buffer to cut a long -u argument short. */
 	fflush(stdout);
-	fprintf(stderr, "%s%s%s\n", prefix ? o->prog : "", prefix ? ": " : "",
-		msg);
+	if (prefix)
+		fprintf(stderr, "%s: ", o->prog);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 	if (show_usage)
 		usage(stderr, o->prog, false);
 	return code;
