@@ -12,6 +12,8 @@
 #   make check-PART       one part: unit bats asan (asan-unit asan-bats) docs
 #                         cppcheck
 #   make demo             build-aux/demo.sh
+#   make bench            bench/run.sh (root; QUICK=1 for a short run)
+#   make fuzz             fuzz/run.sh (FUZZ_TIME=seconds per target)
 #   make install [DESTDIR=...] [prefix=...]   and uninstall
 #   make dist distcheck clean distclean maintainer-clean cppcheck deps help
 
@@ -94,8 +96,8 @@ SHELL_SCRIPTS := $(wildcard build-aux/*.sh) .ci/run tests/test_helper/common.bas
 
 .PHONY: all deps check check-unit check-bats check-asan check-asan-unit \
 	check-asan-bats check-docs \
-	check-cppcheck cppcheck demo install uninstall dist distcheck clean \
-	distclean maintainer-clean help
+	check-cppcheck cppcheck demo bench fuzz install uninstall dist distcheck \
+	clean distclean maintainer-clean help
 
 all: tapctl
 
@@ -283,6 +285,14 @@ demo: deps tapctl
 	else \
 		echo "make demo: build-aux/demo.sh is not there yet" >&2; exit 1; \
 	fi
+
+# ------------------------------------------------------------ bench, fuzz
+# Never part of check: see bench/README.md and fuzz/README.md.
+bench: tapctl
+	TAPCTL=$(CURDIR)/tapctl bench/run.sh
+
+fuzz: src/config.h
+	fuzz/run.sh
 
 # ------------------------------------------------------------------ install
 install: tapctl $(if $(MAN_IN),build/tapctl.8)

@@ -12,6 +12,7 @@
 #include "ctx.h"
 #include "link.h"
 #include "linkopt.h"
+#include "macvtap.h"
 #include "opt.h"
 #include "parse.h"
 #include "tun.h"
@@ -80,20 +81,41 @@ out:
 	return ret;
 }
 
+/*
+ * A macvtap is only usable through its character device: the link is
+ * not made until the lower is known to carry it, and it is deleted
+ * again if its node cannot be made ready (found or made, and owned).
+ */
 static int add_macvtap(struct ctx *ctx, struct link_opts *o,
 		       char name[IFNAMSIZ])
 {
+	char node[256];
 	struct link_info li;
 	int ret;
 
+	if ((ret = mvt_check_lower(ctx, &o->lower, o->mode_val, &o->ch)))
+		return ret;
 	ret = link_new_macvtap(ctx, name, o->lower.ifindex, o->mode_val,
 			       &o->ch, &li);
 	if (ret == -EEXIST)
 		return err_fail(ctx, ret, "a device of this name already exists");
+	/* macvlan_port_create: another rx_handler owns the lower's frames. */
+	if (ret == -EBUSY)
+		return err_fail(ctx, ret,
+				"--macvtap: \"%s\" cannot carry a macvtap: another driver takes its frames (is it a bridge or bond port?)",
+				o->lower.ifname);
 	if (ret)
 		return err_sys(ctx, ret, "create macvtap");
 	memcpy(name, li.ifname, IFNAMSIZ);
 	ctx_set_name(ctx, name);
+	if ((ret = mvt_node(ctx, &li, node, sizeof(node))) ||
+	    (ret = mvt_chown(ctx, &li, o->set_owner, o->owner, o->set_group,
+			     o->group_id))) {
+		/* Errors of the undo must not hide the cause: err_* keeps it. */
+		if (!link_del(ctx, li.ifindex))
+			mvt_forget(ctx, &li);
+		return ret;
+	}
 	return 0;
 }
 

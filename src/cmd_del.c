@@ -7,6 +7,7 @@
 #include "cmd.h"
 #include "ctx.h"
 #include "link.h"
+#include "macvtap.h"
 #include "opt.h"
 #include "parse.h"
 
@@ -76,6 +77,9 @@ int cmd_del(struct ctx *ctx, int argc, const char **argv)
 			err_sys(ctx, ret, "delete");
 			goto out;
 		}
+		if (li[i].kind == LINK_MACVTAP &&
+		    (ret = mvt_forget(ctx, &li[i])))
+			goto out;
 	}
 out:
 	free(li);

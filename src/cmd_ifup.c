@@ -1,22 +1,223 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "config.h"
 
-/* Placeholder until the QEMU hooks issue lands; replaced wholesale there. */
+/*
+ * ifup / ifdown: what QEMU's script= and downscript= run, with the
+ * interface name as the only argument (`/etc/qemu-ifup -> tapctl`).
+ */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "bridge.h"
 #include "cmd.h"
 #include "ctx.h"
+#include "link.h"
+#include "opt.h"
+#include "parse.h"
+#include "priv.h"
+
+#define IFUP_ENV_BRIDGE "TAPCTL_BRIDGE"
+
+/* The tap IFNAME, which the caller must own when tapctl is privileged. */
+static int lookup(struct ctx *ctx, const char *name, struct link_info *li)
+{
+	const char *why;
+	int ret;
+
+	if (parse_ifname(name, false, &why))
+		return err_usage(ctx, "%s", why);
+	ret = link_get(ctx, name, li);
+	if (ret == -ENODEV)
+		return err_fail(ctx, ret, "no such device");
+	if (ret)
+		return err_sys(ctx, ret, "look up");
+	/* Never put an uplink, a veth or a macvtap into a bridge by mistake. */
+	if (li->kind != LINK_TAP)
+		return err_fail(ctx, -EPERM, "refusing: not a tap device (kind %s)",
+				link_managed(li) ? link_kind_name(li->kind) :
+				li->info_kind[0] ? li->info_kind : "none");
+	return priv_owns(ctx, li);
+}
+
+/* A bridge the user named, with --bridge or TAPCTL_BRIDGE. */
+static int named_bridge(struct ctx *ctx, const char *src, const char *name,
+			struct link_info *br)
+{
+	int ret = br_get(ctx, name, br);
+
+	if (ret == -ENODEV)
+		return err_fail(ctx, ret, "%s: no such link \"%s\"", src, name);
+	if (ret == -EOPNOTSUPP)
+		return err_fail(ctx, -EINVAL, "%s: \"%s\" is not a bridge", src,
+				name);
+	if (ret)
+		return err_sys(ctx, ret, src);
+	return 0;
+}
+
+/*
+ * No bridge named and none behind the default route: as Debian's
+ * /etc/qemu-ifup, warn, bring the tap up, and succeed, since QEMU fails
+ * the whole netdev on a non-zero status and a host that routes to its
+ * guests has no bridge to find. A bridge that was named but is wrong
+ * is an error instead. Returns 1 for "no bridge"; -q silences the
+ * warning, as it is a success.
+ */
+static int default_bridge(struct ctx *ctx, struct link_info *br)
+{
+	char via[IFNAMSIZ], why[96];
+	int ret = br_default(ctx, br, via);
+
+	if (ret == -ENOENT)
+		snprintf(why, sizeof(why), "no default route");
+	else if (ret == -EOPNOTSUPP)
+		snprintf(why, sizeof(why),
+			 "the default route's interface %s is neither a bridge nor a bridge port",
+			 via);
+	else if (ret)
+		return err_sys(ctx, ret, "find the default route's bridge");
+	else
+		return 0;
+	if (!ctx->quiet)
+		fprintf(stderr, "tapctl: ifup %s: warning: no bridge given and %s; bringing it up outside any bridge\n",
+			ctx->name, why);
+	return 1;
+}
+
+/*
+ * The bridge the user named: --bridge, else TAPCTL_BRIDGE (not when
+ * privileged: then the environment is the caller's and not trusted).
+ * NULL if none; checked as input, before anything is looked up.
+ */
+static int named(struct ctx *ctx, const char *opt, const char **src,
+		 const char **name)
+{
+	const char *env = NULL, *why;
+
+	*src = "--bridge";
+	*name = opt;
+	if (!opt && !ctx->privileged) {
+		env = getenv(IFUP_ENV_BRIDGE);
+		if (env && *env) {
+			*src = IFUP_ENV_BRIDGE;
+			*name = env;
+		}
+	}
+	if (*name && parse_ifname(*name, false, &why))
+		return err_usage(ctx, "%s: \"%s\": %s", *src, *name, why);
+	return 0;
+}
+/* One RTM_NEWLINK; if the kernel stops half-way, the rest is put back. */
+static int change(struct ctx *ctx, const struct link_info *li,
+		  const struct link_change *ch, const char *step)
+{
+	struct link_change undo;
+	int ret;
+
+	ret = link_change(ctx, li->ifindex, NULL, ch);
+	if (ret) {
+		err_sys(ctx, ret, step);
+		link_change_inverse(li, ch, &undo);
+		link_change(ctx, li->ifindex, NULL, &undo);
+	}
+	return ret;
+}
+
+/* Parses IFNAME and, for ifup, --bridge. Returns 1 after --help. */
+static int parse(struct ctx *ctx, int argc, const char **argv,
+		 char **bridge, const char **name, poptContext *pcp)
+{
+	struct poptOption up_table[] = {
+		{ "bridge", 0, POPT_ARG_STRING, NULL, 'b',
+		  "attach to this bridge (default: $" IFUP_ENV_BRIDGE
+		  ", else the default route's bridge)", "BR" },
+		OPT_HELP,
+		POPT_TABLEEND
+	};
+	struct poptOption down_table[] = { OPT_HELP, POPT_TABLEEND };
+	poptContext pc;
+	int rc;
+
+	pc = opt_context(argc, argv, bridge ? up_table : down_table,
+			 bridge ? "[--bridge BR] IFNAME" : "IFNAME");
+	*pcp = pc;
+	while ((rc = poptGetNextOpt(pc)) > 0) {
+		if (rc == OPT_HELP_VAL) {
+			opt_help(pc);
+			return 1;
+		}
+		if (rc == 'b')
+			opt_take(pc, bridge);
+	}
+	if (rc < -1)
+		return opt_error(ctx, pc, rc);
+	*name = poptGetArg(pc);
+	if (!*name)
+		return err_usage(ctx, "missing IFNAME");
+	ctx_set_name(ctx, *name);
+	return opt_no_more(ctx, pc);
+}
 
 int cmd_ifup(struct ctx *ctx, int argc, const char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return err_fail(ctx, -ENOSYS, "not implemented yet");
+	struct link_change ch = { 0 };
+	struct link_info li, br;
+	const char *name, *src, *brname;
+	char *bridge = NULL;
+	poptContext pc;
+	int ret;
+
+	ret = parse(ctx, argc, argv, &bridge, &name, &pc);
+	if (ret)
+		goto out;
+	if ((ret = named(ctx, bridge, &src, &brname)))
+		goto out;
+	if ((ret = lookup(ctx, name, &li)))
+		goto out;
+	if (brname)
+		ret = named_bridge(ctx, src, brname, &br);
+	else
+		ret = default_bridge(ctx, &br);
+	if (ret < 0)
+		goto out;
+	ch.mask = LC_UP;
+	ch.up = true;
+	if (ret == 0) {
+		if ((ret = priv_allow_bridge(ctx, br.ifname)))
+			goto out;
+		/* The bridge's MTU, set before joining so that it keeps it. */
+		ch.mask |= LC_MTU | LC_MASTER;
+		ch.mtu = br.mtu;
+		ch.master = br.ifindex;
+	}
+	ret = change(ctx, &li, &ch, ch.mask & LC_MASTER ?
+		     "configure and attach to bridge" : "bring up");
+out:
+	free(bridge);
+	poptFreeContext(pc);
+	return ret < 0 ? ret : 0;
 }
 
 int cmd_ifdown(struct ctx *ctx, int argc, const char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return err_fail(ctx, -ENOSYS, "not implemented yet");
+	struct link_change ch = { 0 };
+	struct link_info li;
+	const char *name;
+	poptContext pc;
+	int ret;
+
+	ret = parse(ctx, argc, argv, NULL, &name, &pc);
+	if (ret)
+		goto out;
+	if ((ret = lookup(ctx, name, &li)))
+		goto out;
+	ch.mask = LC_MASTER | LC_UP;
+	ch.master = 0;
+	ch.up = false;
+	ret = change(ctx, &li, &ch, "detach and bring down");
+out:
+	poptFreeContext(pc);
+	return ret < 0 ? ret : 0;
 }

@@ -8,12 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <net/if.h>
 
 #include "cmd.h"
 #include "ctx.h"
 #include "link.h"
+#include "macvtap.h"
 #include "opt.h"
 #include "parse.h"
 
@@ -28,9 +30,17 @@ struct holder {
 	char ifname[IFNAMSIZ];
 };
 
+/* A macvtap's descriptors are known by their device number only. */
+struct mvt_dev {
+	dev_t dev;
+	char ifname[IFNAMSIZ];
+};
+
 struct holders {
 	struct holder *v;
 	size_t n, cap;
+	struct mvt_dev *mv;
+	size_t nmv;
 };
 
 /* What list_print_link may consult while a list runs. */
@@ -118,11 +128,14 @@ int list_print_link(struct ctx *ctx, const struct link_info *li)
 {
 	struct out *o = &ctx->out;
 	bool mvt = li->kind == LINK_MACVTAP;
-	char mac[18], flags[64], chardev[32], b1[IFNAMSIZ], b2[IFNAMSIZ];
+	char mac[18], flags[64], chardev[256], b1[IFNAMSIZ], b2[IFNAMSIZ];
+	struct stat st;
 
 	parse_format_mac(li->mac, mac);
 	flags_text(li, flags, sizeof(flags));
-	snprintf(chardev, sizeof(chardev), "/dev/tap%d", li->ifindex);
+	/* The node that exec would open; none (null) until one exists. */
+	if (!mvt || mvt_find(ctx, li, chardev, sizeof(chardev), &st))
+		chardev[0] = '\0';
 
 	out_obj_open(o, NULL);
 	out_str(o, "ifname", "%-15s", li->ifname);
@@ -131,8 +144,15 @@ int list_print_link(struct ctx *ctx, const struct link_info *li)
 	if (mvt) {
 		out_str(o, NULL, " %-7s", name_of(ctx, li->link, b1));
 		out_str(o, NULL, " %-7s", parse_macvtap_mode_name(li->macvlan_mode));
-		out_null(o, "owner", NULL);
-		out_null(o, "group", NULL);
+		/* -u/-g of a macvtap are its node's: root's node has none. */
+		if (chardev[0] && st.st_uid)
+			out_uint(o, "owner", NULL, st.st_uid);
+		else
+			out_null(o, "owner", NULL);
+		if (chardev[0] && (st.st_mode & 0060) == 0060)
+			out_uint(o, "group", NULL, st.st_gid);
+		else
+			out_null(o, "group", NULL);
 	} else {
 		if (li->has_owner)
 			out_uint(o, "owner", " %-7llu", li->owner);
@@ -158,7 +178,7 @@ int list_print_link(struct ctx *ctx, const struct link_info *li)
 	if (mvt) {
 		out_str(o, "link", NULL, name_of(ctx, li->link, b1));
 		out_str(o, "mode", NULL, parse_macvtap_mode_name(li->macvlan_mode));
-		out_str(o, "chardev", " %s", chardev);
+		out_str(o, "chardev", " %s", chardev[0] ? chardev : NULL);
 	}
 	print_holders(ctx, li);
 	out_obj_close(o);
@@ -212,11 +232,39 @@ static void read_comm(int pid, char comm[32])
 	fclose(f);
 }
 
-/* The iff: line that tun puts in the fdinfo of an attached descriptor. */
+/* A descriptor of a macvtap: a character device with its number. */
+static int scan_mvt(struct holders *h, int pid, const char *fd,
+		    char comm[32])
+{
+	char path[64], target[2];
+	struct stat st;
+	size_t i;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%.16s", pid, fd);
+	/* Sockets, pipes and anon inodes have no path and no device. */
+	if (readlink(path, target, sizeof(target)) < 1 || target[0] != '/')
+		return 0;
+	if (stat(path, &st) < 0 || !S_ISCHR(st.st_mode))
+		return 0;
+	for (i = 0; i < h->nmv; i++) {
+		if (h->mv[i].dev != st.st_rdev)
+			continue;
+		if (!comm[0])
+			read_comm(pid, comm);
+		return add_holder(h, pid, comm, h->mv[i].ifname);
+	}
+	return 0;
+}
+
+/*
+ * The iff: line that tun puts in the fdinfo of an attached descriptor;
+ * macvtap writes none.
+ */
 static int scan_pid(struct holders *h, int pid)
 {
 	char path[64], line[128], comm[32] = "";
 	struct dirent *de;
+	bool tun;
 	DIR *d;
 	FILE *f;
 	int ret = 0;
@@ -233,6 +281,7 @@ static int scan_pid(struct holders *h, int pid)
 		f = fopen(path, "re");
 		if (!f)
 			continue;
+		tun = false;
 		while (fgets(line, sizeof(line), f)) {
 			if (strncmp(line, "iff:\t", 5))
 				continue;
@@ -240,9 +289,12 @@ static int scan_pid(struct holders *h, int pid)
 			if (!comm[0])
 				read_comm(pid, comm);
 			ret = add_holder(h, pid, comm, line + 5);
+			tun = true;
 			break;
 		}
 		fclose(f);
+		if (!ret && !tun && h->nmv)
+			ret = scan_mvt(h, pid, de->d_name, comm);
 	}
 	closedir(d);
 	return ret;
@@ -273,6 +325,24 @@ static bool wanted(const struct link_info *li, const char **names)
 		if (!strcmp(*names, li->ifname))
 			return true;
 	return false;
+}
+
+/* The device numbers of the macvtaps whose holders are asked for. */
+static int mvt_devs(struct ctx *ctx, const struct links *l,
+		    const char **names, struct holders *h)
+{
+	size_t i;
+
+	h->mv = calloc(l->n ? l->n : 1, sizeof(*h->mv));
+	if (!h->mv)
+		return -ENOMEM;
+	for (i = 0; i < l->n; i++) {
+		if (l->v[i].kind != LINK_MACVTAP || !wanted(&l->v[i], names) ||
+		    mvt_dev(ctx, &l->v[i], &h->mv[h->nmv].dev))
+			continue;
+		memcpy(h->mv[h->nmv++].ifname, l->v[i].ifname, IFNAMSIZ);
+	}
+	return 0;
 }
 
 /* Every NAME asked for must be a device tapctl manages. */
@@ -333,6 +403,10 @@ int cmd_list(struct ctx *ctx, int argc, const char **argv)
 	}
 	if ((ret = check_names(ctx, &l, names)))
 		goto out;
+	if (details && (ret = mvt_devs(ctx, &l, names, &h))) {
+		err_sys(ctx, ret, NULL);
+		goto out;
+	}
 	if (details && (ret = scan_holders(&h))) {
 		err_sys(ctx, ret, "scan /proc");
 		goto out;
@@ -351,6 +425,7 @@ int cmd_list(struct ctx *ctx, int argc, const char **argv)
 out:
 	free(l.v);
 	free(h.v);
+	free(h.mv);
 	poptFreeContext(pc);
 	return ret;
 }

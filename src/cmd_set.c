@@ -11,6 +11,7 @@
 #include "ctx.h"
 #include "link.h"
 #include "linkopt.h"
+#include "macvtap.h"
 #include "opt.h"
 #include "parse.h"
 #include "tun.h"
@@ -72,6 +73,11 @@ static int apply(struct ctx *ctx, const struct link_info *li,
 		goto undo;
 	}
 	if (fd >= 0 && (ret = tun_ioctls(ctx, fd, o)))
+		goto undo;
+	/* A macvtap's owner is its character device's. */
+	if (li->kind == LINK_MACVTAP &&
+	    (ret = mvt_chown(ctx, li, o->set_owner, o->owner, o->set_group,
+			     o->group_id)))
 		goto undo;
 	goto out;
 undo:
@@ -140,6 +146,14 @@ int cmd_set(struct ctx *ctx, int argc, const char **argv)
 	}
 	if ((ret = linkopt_validate(ctx, &o, &li)))
 		goto out;
+	if (li.kind == LINK_MACVTAP) {
+		if (o.mode) {
+			o.ch.mask |= LC_MODE;
+			o.ch.macvlan_mode = o.mode_val;
+		}
+		if ((ret = mvt_check_change(ctx, &li, &o.ch)))
+			goto out;
+	}
 	ret = apply(ctx, &li, &o);
 out:
 	linkopt_free(&o);

@@ -147,10 +147,14 @@ static void parse_linkinfo(const struct nlattr *linkinfo, struct link_info *li)
 		li->kind = LINK_TAP;
 		if (tb[IFLA_INFO_DATA])
 			parse_tun(tb[IFLA_INFO_DATA], li);
-	} else if (!strcmp(li->info_kind, "macvtap")) {
-		li->kind = LINK_MACVTAP;
-		li->persist = true;
-		li->queues = li->num_tx_queues;
+	} else if (!strcmp(li->info_kind, "macvtap") ||
+		   !strcmp(li->info_kind, "macvlan")) {
+		/* A macvlan's mode matters to a macvtap on the same lower. */
+		if (!strcmp(li->info_kind, "macvtap")) {
+			li->kind = LINK_MACVTAP;
+			li->persist = true;
+			li->queues = li->num_tx_queues;
+		}
 		if (tb[IFLA_INFO_DATA]) {
 			mnl_attr_parse_nested(tb[IFLA_INFO_DATA], macvlan_cb, mv);
 			if (mv[IFLA_MACVLAN_MODE])
@@ -175,6 +179,7 @@ static int parse_link(const struct nlmsghdr *nlh, struct link_info *li)
 		return -EBADMSG;
 	memset(li, 0, sizeof(*li));
 	li->ifindex = ifi->ifi_index;
+	li->type = ifi->ifi_type;
 	li->flags = ifi->ifi_flags;
 	snprintf(li->ifname, sizeof(li->ifname), "%s",
 		 mnl_attr_get_str(tb[IFLA_IFNAME]));
@@ -316,6 +321,16 @@ static void put_change(struct nlmsghdr *nlh, struct ifinfomsg *ifi,
 		ifi->ifi_change = IFF_UP;
 		ifi->ifi_flags = ch->up ? IFF_UP : 0;
 	}
+	if (ch->mask & LC_MODE) {
+		struct nlattr *linkinfo, *data;
+
+		linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+		mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "macvtap");
+		data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+		mnl_attr_put_u32(nlh, IFLA_MACVLAN_MODE, ch->macvlan_mode);
+		mnl_attr_nest_end(nlh, data);
+		mnl_attr_nest_end(nlh, linkinfo);
+	}
 }
 
 int link_change(struct ctx *ctx, int ifindex, const char *name,
@@ -348,6 +363,7 @@ void link_change_inverse(const struct link_info *old,
 	undo->txqlen = old->txqlen;
 	undo->up = old->flags & IFF_UP;
 	undo->master = old->master;
+	undo->macvlan_mode = old->macvlan_mode;
 	if (!old->has_mac)
 		undo->mask &= ~(unsigned int)LC_MAC;
 }
@@ -382,6 +398,7 @@ int link_new_macvtap(struct ctx *ctx, const char *name, int lower,
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifinfomsg *ifi;
 	struct nlattr *linkinfo, *data;
+	struct link_change c = *ch;
 	int ret;
 
 	/* NLM_F_ECHO: the kernel's answer names what a %d became. */
@@ -391,7 +408,9 @@ int link_new_macvtap(struct ctx *ctx, const char *name, int lower,
 	ifi->ifi_family = AF_UNSPEC;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	mnl_attr_put_u32(nlh, IFLA_LINK, (uint32_t)lower);
-	put_change(nlh, ifi, ch);
+	/* The mode goes in the one IFLA_LINKINFO below. */
+	c.mask &= ~(unsigned int)LC_MODE;
+	put_change(nlh, ifi, &c);
 	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "macvtap");
 	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);

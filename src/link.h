@@ -23,6 +23,7 @@ struct link_info {
 	char info_kind[32];		/* IFLA_INFO_KIND, "" if none */
 	bool is_bridge;
 
+	unsigned short type;		/* ARPHRD_* */
 	unsigned int flags;		/* IFF_UP, ... */
 	uint8_t operstate;
 	bool has_mac;
@@ -50,6 +51,7 @@ enum {
 	LC_TXQLEN = 1 << 2,
 	LC_UP = 1 << 3,		/* @up says which way */
 	LC_MASTER = 1 << 4,	/* @master 0 releases */
+	LC_MODE = 1 << 5,	/* macvtap only: @macvlan_mode */
 };
 
 /* Everything that one RTM_NEWLINK can change on an existing link. */
@@ -60,6 +62,7 @@ struct link_change {
 	uint32_t txqlen;
 	bool up;
 	int master;
+	uint32_t macvlan_mode;
 };
 
 bool link_managed(const struct link_info *li);

@@ -128,6 +128,9 @@ static int check_kind(struct ctx *ctx, const struct link_opts *o,
 		return err_usage(ctx, "--mac: a tun device has no MAC address (use --tap)");
 	if (kind == LINK_TUN && o->bridge)
 		return err_usage(ctx, "--bridge: a tun device has no link layer and cannot join a bridge (use --tap)");
+	/* macvtap takes its own frames (rx_handler): a bridge gets EBUSY. */
+	if (kind == LINK_MACVTAP && o->bridge)
+		return err_usage(ctx, "--bridge: a macvtap link cannot join a bridge (make it on top of the bridge with --macvtap BR, or use a tap)");
 	return 0;
 }
 

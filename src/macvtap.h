@@ -4,10 +4,18 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 struct ctx;
 struct link_info;
+struct link_change;
+
+/* Private nodes live in MVT_RUN_DIR/netns-<netns cookie>/tap<ifindex>. */
+#define MVT_RUN_DIR "/run/tapctl"
+/* How long to wait for devtmpfs/udev to make a missing /dev/tapN. */
+#define MVT_WAIT_MS 1000
 
 /*
  * The macvtap's character device: major:minor from the sysfs of the
@@ -25,5 +33,31 @@ int mvt_chown(struct ctx *ctx, const struct link_info *li, bool set_uid,
  * descriptor is @li. Returns the descriptor or a negative errno.
  */
 int mvt_open(struct ctx *ctx, const struct link_info *li);
+
+/*
+ * Read-only helpers for list: they record no error (a row just shows no
+ * device) except when /sys cannot be made to show this namespace.
+ * mvt_dev gives the major:minor from sysfs; mvt_find the node that
+ * mvt_node would use now, without waiting or creating (-ENOENT if none),
+ * and, if @st is not NULL, its owner and mode.
+ */
+int mvt_dev(struct ctx *ctx, const struct link_info *li, dev_t *dev);
+int mvt_find(struct ctx *ctx, const struct link_info *li, char *path,
+	     size_t len, struct stat *st);
+
+/*
+ * Before add: can @lower carry a new macvtap in @mode with the settings
+ * @ch (its type, its MTU, passthru's need for a lower of its own)?
+ */
+int mvt_check_lower(struct ctx *ctx, const struct link_info *lower,
+		    uint32_t mode, const struct link_change *ch);
+/* Before set: is the change @ch possible on the macvtap @li? */
+int mvt_check_change(struct ctx *ctx, const struct link_info *li,
+		     const struct link_change *ch);
+/*
+ * After @li's link is gone (del, or an add undone): removes the private
+ * node tapctl made for it, if there is one.
+ */
+int mvt_forget(struct ctx *ctx, const struct link_info *li);
 
 #endif

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "compat.h"
@@ -123,7 +125,16 @@ static int batch(struct ctx *ctx, const char *file)
 	const char **av;
 
 	if (strcmp(file, "-")) {
+		/* With the caller's own right to read it, when privileged. */
+		if (ctx->privileged) {
+			setfsgid(ctx->gid);
+			setfsuid(ctx->uid);
+		}
 		f = fopen(file, "re");
+		if (ctx->privileged) {
+			setfsuid(geteuid());
+			setfsgid(getegid());
+		}
 		if (!f) {
 			fprintf(stderr, "tapctl: %s: %s\n", file,
 				strerror(errno));
@@ -275,6 +286,13 @@ int main(int argc, const char **argv)
 	if (!batch_file && !ac) {
 		usage(stderr);
 		status = 2;
+		goto done;
+	}
+	/* setns needs more than the policy can vouch for. */
+	if (netns && ctx.privileged) {
+		fputs("tapctl: --netns: not available to unprivileged users\n",
+		      stderr);
+		status = 1;
 		goto done;
 	}
 	if (netns && ns_enter(&ctx, netns)) {

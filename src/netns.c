@@ -44,7 +44,14 @@ int ns_enter(struct ctx *ctx, const char *arg)
 
 int ns_private_sysfs(struct ctx *ctx)
 {
-	if (!ctx->netns || ctx->sysfs_private)
+	if (!ctx->netns)
+		return 0;
+	return ns_own_sysfs(ctx);
+}
+
+int ns_own_sysfs(struct ctx *ctx)
+{
+	if (ctx->sysfs_private)
 		return 0;
 	/* The sysfs net class shows the netns of whoever mounted it. */
 	if (unshare(CLONE_NEWNS) < 0)

@@ -13,5 +13,11 @@ int ns_enter(struct ctx *ctx, const char *arg);
  * `ip netns exec` does, when -n moved it; a no-op otherwise.
  */
 int ns_private_sysfs(struct ctx *ctx);
+/*
+ * The same whether or not -n was given: for a process that entered its
+ * namespace some other way (nsenter --net, unshare -n) and still sees
+ * the /sys of another one.
+ */
+int ns_own_sysfs(struct ctx *ctx);
 
 #endif

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -14,6 +15,7 @@
 
 int nl_open(struct ctx *ctx)
 {
+	const struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 	struct mnl_socket *nl;
 	int one = 1, ret;
 
@@ -29,6 +31,17 @@ int nl_open(struct ctx *ctx)
 		ret = -errno;
 		mnl_socket_close(nl);
 		return err_sys(ctx, ret, "netlink bind");
+	}
+	/*
+	 * Only the kernel may answer: libmnl 1.0.4 trusts nlmsg_len too far
+	 * (fixed upstream after the release), and another privileged socket
+	 * could otherwise send us a forged reply.
+	 */
+	if (connect(mnl_socket_get_fd(nl), (const struct sockaddr *)&kernel,
+		    sizeof(kernel)) < 0) {
+		ret = -errno;
+		mnl_socket_close(nl);
+		return err_sys(ctx, ret, "netlink connect");
 	}
 	ctx->nl = nl;
 	ctx->portid = mnl_socket_get_portid(nl);
@@ -93,7 +106,8 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 				 "%s", mnl_attr_get_str(tb[NLMSGERR_ATTR_MSG]));
 		}
 	}
-	errno = -e->error;
+	/* The kernel sends a negative errno; anything else is not one. */
+	errno = e->error < 0 && e->error != INT_MIN ? -e->error : EPROTO;
 	return MNL_CB_ERROR;
 }
 

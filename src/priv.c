@@ -1,22 +1,110 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "config.h"
 
+#include <errno.h>
+#include <grp.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/auxv.h>
 #include <unistd.h>
 
+#include "acl.h"
 #include "ctx.h"
+#include "link.h"
 #include "priv.h"
 
 void priv_init(struct ctx *ctx)
 {
 	ctx->uid = getuid();
 	ctx->gid = getgid();
-	/* AT_SECURE covers setuid, setgid and file capabilities alike. */
-	ctx->privileged = getauxval(AT_SECURE) != 0;
+	/*
+	 * AT_SECURE covers setuid, setgid and file capabilities alike. Root
+	 * running it gains nothing and is bound by nothing.
+	 */
+	ctx->privileged = getauxval(AT_SECURE) != 0 && ctx->uid != 0;
 	if (!ctx->privileged)
 		return;
 	/* POSIXLY_CORRECT, TAPCTL_*, LD_*, locale: none of it is ours. */
 	clearenv();
 	setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
+}
+
+/*
+ * acl.conf binds everyone, like bridge.conf, and denies what it does not
+ * allow: a missing file denies everything.
+ */
+static int acl_check(struct ctx *ctx, enum acl_scope scope, const char *what,
+		     const char *name)
+{
+	struct acl acl;
+	int ret;
+
+	if (!ctx->privileged)
+		return 0;
+	acl_init(&acl, ACL_F_LINKS, stderr);
+	ret = acl_load(&acl, ACL_TAPCTL_CONF);
+	if (ret == -ENOENT)
+		ret = err_fail(ctx, -EPERM, "%s \"%s\": denied: %s does not exist",
+			       what, name, ACL_TAPCTL_CONF);
+	else if (ret == -EINVAL)
+		ret = err_fail(ctx, -EPERM, "%s: invalid (see above)",
+			       ACL_TAPCTL_CONF);
+	else if (ret)
+		ret = err_fail(ctx, ret, "%s: %s", ACL_TAPCTL_CONF, strerror(-ret));
+	else if (!acl_allows(&acl, scope, name))
+		ret = err_fail(ctx, -EPERM, "%s \"%s\": denied by %s", what, name,
+			       ACL_TAPCTL_CONF);
+	acl_free(&acl);
+	return ret;
+}
+
+int priv_allow_bridge(struct ctx *ctx, const char *bridge)
+{
+	return acl_check(ctx, ACL_BRIDGE, "bridge", bridge);
+}
+
+int priv_allow_link(struct ctx *ctx, const char *lower)
+{
+	return acl_check(ctx, ACL_LINK, "link", lower);
+}
+
+int priv_owns(struct ctx *ctx, const struct link_info *li)
+{
+	if (!ctx->privileged)
+		return 0;
+	if (li->has_owner && li->owner == ctx->uid)
+		return 0;
+	return err_fail(ctx, -EPERM,
+			"permission denied: the device is not owned by uid %u",
+			(unsigned int)ctx->uid);
+}
+
+static bool in_groups(gid_t gid)
+{
+	gid_t groups[256];
+	int i, n;
+
+	if (gid == getgid())
+		return true;
+	n = getgroups((int)(sizeof(groups) / sizeof(groups[0])), groups);
+	for (i = 0; i < n; i++)
+		if (groups[i] == gid)
+			return true;
+	return false;
+}
+
+int priv_allow_ids(struct ctx *ctx, bool set_uid, uid_t uid, bool set_gid,
+		   gid_t gid)
+{
+	if (!ctx->privileged)
+		return 0;
+	if (set_uid && uid != ctx->uid)
+		return err_fail(ctx, -EPERM,
+				"permission denied: --user: only your own uid %u",
+				(unsigned int)ctx->uid);
+	if (set_gid && !in_groups(gid))
+		return err_fail(ctx, -EPERM,
+				"permission denied: --group: you are not in group %u",
+				(unsigned int)gid);
+	return 0;
 }

@@ -2,6 +2,9 @@
 #ifndef TAPCTL_PRIV_H
 #define TAPCTL_PRIV_H
 
+#include <stdbool.h>
+#include <sys/types.h>
+
 struct ctx;
 
 /*
@@ -11,5 +14,21 @@ struct ctx;
  * fixed minimal one before anything reads it.
  */
 void priv_init(struct ctx *ctx);
+
+struct link_info;
+
+/*
+ * The rules of the privileged mode (no-ops otherwise). Each records the
+ * refusal in ctx->err and returns -EPERM.
+ */
+/* The bridge is allowed by /etc/tapctl/acl.conf. */
+int priv_allow_bridge(struct ctx *ctx, const char *bridge);
+/* The macvtap lower link is allowed by allow-link/deny-link. */
+int priv_allow_link(struct ctx *ctx, const char *lower);
+/* The device is the caller's: a tun/tap's owner, a macvtap node's owner. */
+int priv_owns(struct ctx *ctx, const struct link_info *li);
+/* A new device may be given to @uid and @gid only if they are the caller's. */
+int priv_allow_ids(struct ctx *ctx, bool set_uid, uid_t uid, bool set_gid,
+		   gid_t gid);
 
 #endif
