@@ -10,7 +10,7 @@
  *   - the last -t or -d wins (both set the one name; -d also deletes);
  *   - names are silently cut to 15 bytes and may hold %d;
  *   - no exclusive create: an existing tap of the same type is
- *     re-attached, which resets its vnet_hdr/pi/multi_queue features
+ *     re-attached, which resets its vnet_hdr and pi features
  *     (only this mode does that; add/set/exec never do);
  *   - -d of a missing device creates it and drops it again, and succeeds;
  *   - -u/-g look a name up first, then take strtol(…, 0) (so 0x10 and
@@ -48,7 +48,8 @@
  * POSIX getopt rather than popt: tunctl's grammar is getopt's, and popt
  * reproduces neither its messages ("invalid option -- 'h'", "option
  * requires an argument -- 'd'") nor its permutation and clustering
- * rules ("-bt name", "-tname", "--help" read as the option '-').
+ * rules ("-bt name", "-tname", "--help" read as the option '-'). So
+ * there is no -h/--help here either: tunctl has none.
  */
 #define OPTSTRING "bd:f:t:u:g:np"
 
@@ -64,21 +65,19 @@ struct tunctl_opts {
 };
 
 /*
- * Debian's usage text, exactly; @ext adds the -n/-p lines for --help
- * only, so that every message Debian's tunctl prints stays identical.
+ * Debian's usage text, exactly. It does not mention -n and -p (the man
+ * page does): a script that shows or checks the usage gets what
+ * Debian's tunctl prints.
  */
-static void usage(FILE *f, const char *prog, bool ext)
+static void usage(FILE *f, const char *prog)
 {
 	fprintf(f, "Create: %s [-b] [-u owner] [-g group] [-t device-name] "
-		"%s[-f tun-clone-device]\n", prog, ext ? "[-p|-n] " : "");
-	fprintf(f, "Delete: %s -d device-name %s[-f tun-clone-device]\n\n",
-		prog, ext ? "[-p|-n] " : "");
+		"[-f tun-clone-device]\n", prog);
+	fprintf(f, "Delete: %s -d device-name [-f tun-clone-device]\n\n",
+		prog);
 	fputs("The default tun clone device is /dev/net/tun - some systems use\n"
 	      "/dev/misc/net/tun instead\n\n"
 	      "-b will result in brief output (just the device name)\n", f);
-	if (ext)
-		fputs("-n will result in a point-to-point tun device,\n"
-		      "-p in an ethernet tap device (the default)\n", f);
 }
 
 /*
@@ -112,7 +111,7 @@ static int fail(struct ctx *ctx, const struct tunctl_opts *o, int code,
 	va_end(ap);
 	fputc('\n', stderr);
 	if (show_usage)
-		usage(stderr, o->prog, false);
+		usage(stderr, o->prog);
 	return code;
 }
 
@@ -215,7 +214,7 @@ static int parse(struct ctx *ctx, struct tunctl_opts *o, int argc,
 					av[optind]);
 		/* tunctl prints only its usage here. */
 		fflush(stdout);
-		usage(stderr, o->prog, false);
+		usage(stderr, o->prog);
 		return -EINVAL;
 	}
 	return 0;
@@ -315,11 +314,6 @@ int cmd_tunctl(struct ctx *ctx, int argc, const char **argv)
 	if (ctx->privileged)
 		return err_fail(ctx, -EPERM,
 				"not available when tapctl runs with privilege it was given (use tapctl add/del)");
-	/* tapctl's COMMAND --help; tunctl itself calls that "invalid option". */
-	if (argc == 2 && !strcmp(argv[1], "--help")) {
-		usage(ctx->out.f, o.prog, true);
-		return 0;
-	}
 	/* getopt permutes its argv: give it our own copy to reorder. */
 	av = calloc((size_t)argc + 1, sizeof(*av));
 	if (!av)
