@@ -28,15 +28,21 @@ setup() {
 # the devices it left (less ifindex and MAC, which differ between any
 # two namespaces) in DIR/{out,err,rc,dev}. unshare rather than ip netns:
 # the namespace, and every device in it, goes when the shell ends (which
-# first stops what PREP left running), and it is quicker.
+# first stops what PREP left running), and it is quicker. With TUN_MODE
+# set, /dev/net/tun is a node of that mode of the run's own (in a mount
+# namespace of its own too), which no other test's chmod can change.
 capture() {
 	local dir=$1 prep=$2
 	shift 2
 	mkdir -p "$dir"
 	# shellcheck disable=SC2016
-	unshare -n bash -c '
+	unshare -n -m bash -c '
 		d=$1 prep=$2
 		shift 2
+		if [[ -n ${TUN_MODE:-} ]]; then
+			mount -t tmpfs -o mode=0755 tmpfs /dev/net &&
+			mknod -m "$TUN_MODE" /dev/net/tun c 10 200 || exit
+		fi
 		eval "$prep"
 		rc=0
 		"$@" > "$d/out" 2> "$d/err" || rc=$?
@@ -70,26 +76,28 @@ _compare() {
 	same_results "$R/link"
 }
 
-# compare [--prep SHELL-TEXT] [--as UID] [--links] ARGS...: real tunctl
-# and tapctl's tunctl mode over ARGS (run as UID, without capabilities,
-# if given). The ./tunctl links run too where argv[0] shows (whenever
+# compare [--prep SHELL-TEXT] [--as UID [--tun MODE]] [--links] ARGS...:
+# real tunctl and tapctl's tunctl mode over ARGS (run as UID, without
+# capabilities, with a /dev/net/tun of MODE (default 0600), if given). The ./tunctl links run too where argv[0] shows (whenever
 # something went to stderr), or with --links; for the rest the first way
 # in says it all, and the suite's time is better spent on more cases.
 # Leaves the results of the first way in $R.
 compare() {
-	local prep=true as=() links=
+	local prep=true as=() links='' tun_mode=''
 	while :; do
 		case $1 in
 		--prep) prep=$2 ;;
+		--tun) tun_mode=$2 ;;
 		--as) as=(setpriv --reuid="$2" --regid="$2" --clear-groups
-			  --inh-caps=-all --bounding-set=-all --) ;;
+			  --inh-caps=-all --bounding-set=-all --)
+			tun_mode=${tun_mode:-0600} ;;
 		--links) links=1; shift; continue ;;
 		*) break ;;
 		esac
 		shift 2
 	done
 	rm -rf "$BATS_TEST_TMPDIR/cmp"
-	TAPCTL=$TAPCTL LINKS=$LINKS bash -c \
+	TAPCTL=$TAPCTL LINKS=$LINKS TUN_MODE=$tun_mode bash -c \
 		"$(declare -f capture same_results _compare); _compare \"\$@\"" _ \
 		"$BATS_TEST_TMPDIR/cmp" "$links" "$prep" ${#as[@]} "${as[@]}" "$@" >&2 ||
 		fail "real tunctl and tapctl differ (diff above) for: $*"
@@ -340,21 +348,20 @@ signal.pause()" >/dev/null 2>&1 3>&- &
 	compare --as 65534 -t t1
 	assert_equal "$(err)" "Failed to open '/dev/net/tun' : Permission denied"
 	assert_equal "$(rc)" 1
-	tun_open_for_all
-	compare --as 65534 -t t1
+	compare --as 65534 --tun 0666 -t t1
 	assert_equal "$(err)" "TUNSETIFF: Operation not permitted"
 	assert_equal "$(dev 'length')" 0
 	local taps='ip tuntap add dev mine mode tap user 65534 vnet_hdr
 		    ip tuntap add dev theirs mode tap user 0'
 	# Its owner may re-attach, and so reset features and re-own it.
-	compare --prep "$taps" --as 65534 -t mine -u 5 -g 6
+	compare --prep "$taps" --as 65534 --tun 0666 -t mine -u 5 -g 6
 	assert_equal "$(out)" "Set 'mine' persistent and owned by uid 5 gid 6"
 	assert_equal "$(dev 'map(select(.ifname == "mine"))[0].linkinfo.info_data | [.vnet_hdr, .user] | join(" ")')" \
 		"false $(id_name passwd 5)"
-	compare --prep "$taps" --as 65534 -d theirs
+	compare --prep "$taps" --as 65534 --tun 0666 -d theirs
 	assert_equal "$(err)" "TUNSETIFF: Operation not permitted"
 	assert_equal "$(dev 'length')" 2
-	compare --prep "$taps" --as 65534 -d mine
+	compare --prep "$taps" --as 65534 --tun 0666 -d mine
 	assert_equal "$(out)" "Set 'mine' nonpersistent"
 	assert_equal "$(dev 'map(.ifname) | join(" ")')" theirs
 }
