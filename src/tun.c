@@ -12,24 +12,32 @@
 #include "link.h"
 #include "tun.h"
 
-int tun_open(char name[IFNAMSIZ], unsigned int flags)
+int tun_attach(int fd, char name[IFNAMSIZ], unsigned int flags)
 {
 	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, name, strnlen(name, IFNAMSIZ - 1));
+	ifr.ifr_flags = (short)flags;
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0)
+		return -errno;
+	memcpy(name, ifr.ifr_name, IFNAMSIZ);
+	name[IFNAMSIZ - 1] = '\0';
+	return 0;
+}
+
+int tun_open(char name[IFNAMSIZ], unsigned int flags)
+{
 	int fd, ret;
 
 	fd = open(TUN_DEV, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	memset(&ifr, 0, sizeof(ifr));
-	memcpy(ifr.ifr_name, name, strnlen(name, IFNAMSIZ - 1));
-	ifr.ifr_flags = (short)flags;
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
-		ret = -errno;
+	ret = tun_attach(fd, name, flags);
+	if (ret) {
 		close(fd);
 		return ret;
 	}
-	memcpy(name, ifr.ifr_name, IFNAMSIZ);
-	name[IFNAMSIZ - 1] = '\0';
 	return fd;
 }
 

@@ -18,6 +18,11 @@ struct link_info;
  * Returns the descriptor or -errno.
  */
 int tun_open(char name[IFNAMSIZ], unsigned int flags);
+/*
+ * The same TUNSETIFF on a descriptor the caller opened (tunctl -f takes
+ * another clone device). Returns 0 or -errno.
+ */
+int tun_attach(int fd, char name[IFNAMSIZ], unsigned int flags);
 /* The IFF_* flags that re-attach to @li without changing its features. */
 unsigned int tun_flags_of(const struct link_info *li);
 int tun_set_persist(int fd, bool on);
