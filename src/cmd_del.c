@@ -10,6 +10,7 @@
 #include "macvtap.h"
 #include "opt.h"
 #include "parse.h"
+#include "priv.h"
 
 /* Looks up @name as a device tapctl manages; says why not otherwise. */
 static int lookup(struct ctx *ctx, const char *name, struct link_info *li)
@@ -29,7 +30,7 @@ static int lookup(struct ctx *ctx, const char *name, struct link_info *li)
 		return err_fail(ctx, -EPERM,
 				"refusing: not a tun, tap or macvtap device (kind %s)",
 				li->info_kind[0] ? li->info_kind : "none");
-	return 0;
+	return priv_owns(ctx, li);
 }
 
 int cmd_del(struct ctx *ctx, int argc, const char **argv)

@@ -26,6 +26,7 @@
 #include "nl.h"
 #include "opt.h"
 #include "parse.h"
+#include "priv.h"
 #include "tun.h"
 
 #define MAX_QUEUES 256		/* the kernel's MAX_TAP_QUEUES */
@@ -205,20 +206,6 @@ static const char *add_option(const struct link_opts *lo)
 	return NULL;
 }
 
-static bool caller_in_group(gid_t gid)
-{
-	gid_t groups[NGROUPS_MAX];
-	int i, n;
-
-	if (gid == getgid())
-		return true;
-	n = getgroups(NGROUPS_MAX, groups);
-	for (i = 0; i < n; i++)
-		if (groups[i] == gid)
-			return true;
-	return false;
-}
-
 /*
  * Whom PROGRAM runs as. Run privileged for someone else, tapctl always
  * drops to that caller, who keeps their own groups (kvm, for one);
@@ -250,34 +237,9 @@ static int creds(struct ctx *ctx, struct exec_opts *o)
 		if (parse_group(o->setgid, &c->gid))
 			return err_usage(ctx, "--setgid: no such group \"%s\"",
 					 o->setgid);
-		if (ctx->privileged && !caller_in_group(c->gid))
+		if (ctx->privileged && !priv_in_groups(c->gid))
 			return err_fail(ctx, -EPERM, "--setgid: only root may run PROGRAM in a group it is not in");
 	}
-	return 0;
-}
-
-/*
- * Run privileged for someone else, exec may make only a device of the
- * caller's own, and bridges and lower links need acl.conf, which exec
- * does not read yet: as with a missing file, none is allowed.
- */
-static int priv_create_links(struct ctx *ctx, const struct link_opts *lo)
-{
-	if (lo->bridge)
-		return err_fail(ctx, -EPERM, "--bridge: not allowed when tapctl runs for another user");
-	if (lo->macvtap)
-		return err_fail(ctx, -EPERM, "--macvtap: not allowed when tapctl runs for another user");
-	return 0;
-}
-
-static int priv_create_owner(struct ctx *ctx, struct link_opts *lo)
-{
-	if (lo->set_owner && lo->owner != ctx->uid)
-		return err_fail(ctx, -EPERM, "--user: only your own user");
-	if (lo->set_group && !caller_in_group(lo->group_id))
-		return err_fail(ctx, -EPERM, "--group: only a group you are in");
-	lo->set_owner = true;
-	lo->owner = ctx->uid;
 	return 0;
 }
 
@@ -325,14 +287,8 @@ static int validate(struct ctx *ctx, struct exec_opts *o)
 		o->lo.vnet_hdr = o->vnet_hdr;
 		o->lo.multi_queue |= o->queues > 1;
 	}
-	/* Refused before linkopt_validate says whether such links exist. */
-	if (ctx->privileged && (ret = priv_create_links(ctx, &o->lo)))
-		return ret;
-	if ((ret = linkopt_validate(ctx, &o->lo, NULL)))
-		return ret;
-	if (ctx->privileged)
-		return priv_create_owner(ctx, &o->lo);
-	return 0;
+	/* Privileged for someone else: the new device is theirs (linkopt). */
+	return linkopt_validate(ctx, &o->lo, NULL);
 }
 
 static const char *kind_asked(const struct link_opts *lo)
@@ -349,7 +305,7 @@ static int priv_open_tun(struct ctx *ctx, const struct link_info *li)
 {
 	if ((li->has_owner || li->has_group) &&
 	    !(li->has_owner && li->owner != ctx->uid) &&
-	    !(li->has_group && !caller_in_group(li->group)))
+	    !(li->has_group && !priv_in_groups(li->group)))
 		return 0;
 	return err_fail(ctx, -EPERM, "not yours: when tapctl runs for another user it opens only devices whose owner or group is theirs");
 }
@@ -366,7 +322,7 @@ static int priv_open_mvt(struct ctx *ctx, const struct link_info *li)
 	if (ret && ret != -ENOENT)
 		return err_sys(ctx, ret, "macvtap device");
 	if (!ret && ((st.st_uid == ctx->uid && (st.st_mode & 0600) == 0600) ||
-	    (caller_in_group(st.st_gid) && (st.st_mode & 0060) == 0060)))
+	    (priv_in_groups(st.st_gid) && (st.st_mode & 0060) == 0060)))
 		return 0;
 	return err_fail(ctx, -EPERM, "not yours: when tapctl runs for another user it opens only macvtap devices whose node is theirs");
 }

@@ -11,6 +11,7 @@
 #include "linkopt.h"
 #include "opt.h"
 #include "parse.h"
+#include "priv.h"
 
 enum {
 	LO_USER = 1000, LO_GROUP, LO_MAC, LO_MTU, LO_TXQLEN, LO_UP, LO_DOWN,
@@ -286,6 +287,31 @@ static int check_bridge_mtu(struct ctx *ctx, const struct link_opts *o,
 			o->bridge, o->br.mtu, min, max);
 }
 
+/*
+ * Installed setuid or with file capabilities and run by someone else, a
+ * caller may change only devices of their own, create devices only for
+ * themselves, and use only the bridges and lower links acl.conf allows.
+ */
+static int check_privileged(struct ctx *ctx, struct link_opts *o,
+			    const struct link_info *dev)
+{
+	int ret;
+
+	if (!ctx->privileged)
+		return 0;
+	if ((dev && (ret = priv_owns(ctx, dev))) ||
+	    (ret = priv_allow_ids(ctx, o->set_owner, o->owner, o->set_group,
+				  o->group_id)) ||
+	    (o->bridge && (ret = priv_allow_bridge(ctx, o->bridge))) ||
+	    (o->macvtap && (ret = priv_allow_link(ctx, o->macvtap))))
+		return ret;
+	if (!dev && !o->set_owner) {
+		o->set_owner = true;
+		o->owner = ctx->uid;
+	}
+	return 0;
+}
+
 int linkopt_validate(struct ctx *ctx, struct link_opts *o,
 		     const struct link_info *dev)
 {
@@ -303,7 +329,11 @@ int linkopt_validate(struct ctx *ctx, struct link_opts *o,
 	if (!o->mode)
 		o->mode_val = MACVLAN_MODE_BRIDGE;
 
-	/* Syntax is all good: now what the names refer to. */
+	/* Syntax is all good: now whether this caller may, and then what
+	 * the names refer to (the policy first, so that a refusal does not
+	 * tell which links exist). */
+	if ((ret = check_privileged(ctx, o, dev)))
+		return ret;
 	if (o->macvtap && (ret = need_link(ctx, "--macvtap", o->macvtap,
 					   &o->lower)))
 		return ret;

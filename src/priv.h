@@ -28,6 +28,8 @@ int priv_allow_link(struct ctx *ctx, const char *lower);
 /* The device is the caller's: a tun/tap's owner, a macvtap node's owner. */
 int priv_owns(struct ctx *ctx, const struct link_info *li);
 /* A new device may be given to @uid and @gid only if they are the caller's. */
+/* @gid is the caller's real or one of their supplementary groups. */
+bool priv_in_groups(gid_t gid);
 int priv_allow_ids(struct ctx *ctx, bool set_uid, uid_t uid, bool set_gid,
 		   gid_t gid);
 

@@ -218,3 +218,33 @@ tun_mode() {
 }
 
 tun_open_for_all() { tun_mode 0666; }
+
+# ------------------------------------------------------ the privileged mode
+
+# A setuid-root copy of tapctl at $SUID/tapctl. as_suid runs a command as
+# uid 65534 inside $NS, in a private mount namespace whose /etc/tapctl and
+# /etc/qemu are $SUID/etc-tapctl and $SUID/etc-qemu (an overlay on /etc
+# only makes the mount points): the host's /etc is never touched.
+suid_tapctl() {
+	SUID=$(mktemp -d /tmp/tapctl-suid.XXXXXX)
+	defer rm -rf "$SUID"
+	chmod 0755 "$SUID"
+	install -m 4755 -o root -g root "$TAPCTL" "$SUID/tapctl"
+	mkdir -p "$SUID/up" "$SUID/work" "$SUID/etc-tapctl" "$SUID/etc-qemu"
+}
+
+as_suid() {
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	unshare -m --propagation private bash -c '
+		set -e
+		mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1/up,workdir=$1/work" /etc
+		mkdir -p /etc/tapctl /etc/qemu
+		mount --bind "$1/etc-tapctl" /etc/tapctl
+		mount --bind "$1/etc-qemu" /etc/qemu
+		set +e
+		ns=$2
+		shift 2
+		exec ip netns exec "$ns" setpriv --reuid=65534 --regid=65534 \
+			--clear-groups --inh-caps=-all -- "$@"
+	' _ "$SUID" "$NS" "$@"
+}
