@@ -28,10 +28,12 @@ _tapctl_links()
 	done
 }
 
-# Devices that tapctl manages: column 1 of "tapctl list" under the header.
+# Devices that tapctl manages: column 1 of "tapctl list" under the header;
+# only those of the TYPE (column 2) in $1 if given.
 _tapctl_devices()
 {
-	"$tapctl" ${ns:+-n "$ns"} list 2>/dev/null | awk 'NR > 1 { print $1 }'
+	"$tapctl" ${ns:+-n "$ns"} list 2>/dev/null |
+		awk -v type="$1" 'NR > 1 && (type == "" || $2 == type) { print $1 }'
 }
 
 _tapctl_reply()
@@ -90,7 +92,7 @@ _tapctl()
 	local add_args="$link_args --macvtap"
 	local add_flags='--tap --tun --vnet-hdr --multi-queue --pi --up --down
 		--nobridge'
-	local args='' flags='-h --help' ndev=0
+	local args='' flags='-h --help' ndev=0 devtype=''
 	case $cmd in
 	add)
 		args=$add_args
@@ -118,11 +120,16 @@ _tapctl()
 		done
 		ndev=1
 		;;
+	# ifup and ifdown take taps only.
 	ifup)
 		args='--bridge'
 		ndev=1
+		devtype=tap
 		;;
-	ifdown) ndev=1 ;;
+	ifdown)
+		ndev=1
+		devtype=tap
+		;;
 	bridge-helper)
 		args='--br --fd'
 		flags='--use-vnet'
@@ -175,7 +182,7 @@ _tapctl()
 		fi
 		return
 	fi
-	_tapctl_reply -W "$(_tapctl_devices)"
+	_tapctl_reply -W "$(_tapctl_devices "$devtype")"
 }
 
 complete -F _tapctl tapctl

@@ -190,8 +190,11 @@ make_devices() {
 	assert_reply tap0 tun0 mvt0
 	complete_line "tapctl -n $NS exec --fd 4 "
 	assert_reply tap0 tun0 mvt0
+	# ifup and ifdown refuse anything but a tap.
 	complete_line "tapctl -n $NS ifdown "
-	assert_reply tap0 tun0 mvt0
+	assert_reply tap0
+	complete_line "tapctl -n $NS ifup --bridge br0 "
+	assert_reply tap0
 	complete_line "tapctl -n $NS tunctl -d "
 	assert_reply tap0 tun0 mvt0
 	# The host's namespace has none of them.
@@ -276,6 +279,10 @@ make_devices() {
 	assert_reply_has --fd
 	complete_line "tapctl exec --create --macvtap eth0 --mode "
 	assert_reply bridge vepa private passthru source
+	complete_line "tapctl exec --create --user ro"
+	assert_reply $(compgen -u -- ro)
+	complete_line "tapctl exec --create -g ro"
+	assert_reply $(compgen -g -- ro)
 }
 
 @test "completion: exec completes the program after --" {
@@ -381,4 +388,9 @@ ZSH
 	assert_line br1
 	refute_line v0
 	refute_line lo
+	# The one tap is inserted, not listed: tun0 and mvt0 are not offered.
+	zsh_complete "tapctl -n $NS ifup "
+	assert_line tap0
+	refute_line tun0
+	refute_line mvt0
 }

@@ -243,6 +243,23 @@ in_reply() {
 	assert_equal "$missing" ""
 }
 
+@test "docs: the TAPCTL_* variables of the code are under ENVIRONMENT" {
+	local v missing="" env code
+	env=$(man_text | sed -n '/^\.SH ENVIRONMENT$/,/^\.SH /p')
+	code=$(grep -ohE '"TAPCTL_[A-Z][A-Z_]*"' "$TOP"/src/*.[ch] | tr -d '"' |
+		sort -u)
+	[[ $code == *TAPCTL_FD* ]]
+	for v in $code; do
+		[[ $'\n'$env$'\n' =~ [^A-Za-z0-9_]$v[^A-Za-z0-9_] ]] ||
+			missing+=" man:$v"
+	done
+	# And none that the code does not know.
+	for v in $(grep -oE 'TAPCTL_[A-Z][A-Z_]*' <<<"$env" | sort -u); do
+		[[ $'\n'$code$'\n' == *$'\n'$v$'\n'* ]] || missing+=" code:$v"
+	done
+	assert_equal "$missing" ""
+}
+
 @test "docs: the man page names the version placeholder and the sections" {
 	run -0 head -1 "$MAN_IN"
 	assert_output '.TH TAPCTL 8 "" "tapctl @VERSION@"'
