@@ -159,7 +159,7 @@ int cmd_add(struct ctx *ctx, int argc, const char **argv)
 	};
 	struct link_opts o = { 0 };
 	char name[IFNAMSIZ] = "";
-	const char *arg, *why;
+	const char *arg;
 	poptContext pc;
 	int rc, ret = 0;
 
@@ -175,18 +175,9 @@ int cmd_add(struct ctx *ctx, int argc, const char **argv)
 		ret = opt_error(ctx, pc, rc);
 		goto out;
 	}
-	arg = poptGetArg(pc);
-	if (!arg) {
-		ret = err_usage(ctx, "missing NAME");
+	if ((ret = opt_name(ctx, pc, true, &arg)) ||
+	    (ret = opt_no_more(ctx, pc)))
 		goto out;
-	}
-	ctx_set_name(ctx, arg);
-	if ((ret = opt_no_more(ctx, pc)))
-		goto out;
-	if (parse_ifname(arg, true, &why)) {
-		ret = err_usage(ctx, "%s", why);
-		goto out;
-	}
 	snprintf(name, sizeof(name), "%s", arg);
 	if ((ret = linkopt_validate(ctx, &o, NULL)))
 		goto out;

@@ -21,15 +21,8 @@ static int lookup(struct ctx *ctx, const char *name, struct link_info *li)
 	ctx_set_name(ctx, name);
 	if (parse_ifname(name, false, &why))
 		return err_usage(ctx, "%s", why);
-	ret = link_get(ctx, name, li);
-	if (ret == -ENODEV)
-		return err_fail(ctx, ret, "no such device");
-	if (ret)
-		return err_sys(ctx, ret, "look up");
-	if (!link_managed(li))
-		return err_fail(ctx, -EPERM,
-				"refusing: not a tun, tap or macvtap device (kind %s)",
-				li->info_kind[0] ? li->info_kind : "none");
+	if ((ret = link_lookup(ctx, name, li)))
+		return ret;
 	return priv_owns(ctx, li);
 }
 

@@ -172,7 +172,7 @@ int cmd_set(struct ctx *ctx, int argc, const char **argv)
 	};
 	struct link_opts o = { 0 };
 	struct link_info li;
-	const char *arg, *why;
+	const char *arg;
 	poptContext pc;
 	int rc, ret = 0;
 
@@ -188,37 +188,11 @@ int cmd_set(struct ctx *ctx, int argc, const char **argv)
 		ret = opt_error(ctx, pc, rc);
 		goto out;
 	}
-	arg = poptGetArg(pc);
-	if (!arg) {
-		ret = err_usage(ctx, "missing NAME");
-		goto out;
-	}
-	ctx_set_name(ctx, arg);
-	if ((ret = opt_no_more(ctx, pc)))
-		goto out;
-	if (parse_ifname(arg, false, &why)) {
-		ret = err_usage(ctx, "%s", why);
-		goto out;
-	}
 	/* Invalid input is exit 2 whether or not the device exists. */
-	if ((ret = linkopt_check(ctx, &o)))
-		goto out;
-	ret = link_get(ctx, arg, &li);
-	if (ret == -ENODEV) {
-		ret = err_fail(ctx, ret, "no such device");
-		goto out;
-	}
-	if (ret) {
-		ret = err_sys(ctx, ret, "look up");
-		goto out;
-	}
-	if (!link_managed(&li)) {
-		ret = err_fail(ctx, -EPERM,
-			       "not a tun, tap or macvtap device (kind %s)",
-			       li.info_kind[0] ? li.info_kind : "none");
-		goto out;
-	}
-	if ((ret = linkopt_validate(ctx, &o, &li)))
+	if ((ret = opt_name(ctx, pc, false, &arg)) ||
+	    (ret = opt_no_more(ctx, pc)) || (ret = linkopt_check(ctx, &o)) ||
+	    (ret = link_lookup(ctx, arg, &li)) ||
+	    (ret = linkopt_validate(ctx, &o, &li)))
 		goto out;
 	if (li.kind == LINK_MACVTAP) {
 		if (o.mode) {

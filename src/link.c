@@ -261,6 +261,21 @@ int link_get(struct ctx *ctx, const char *name, struct link_info *li)
 	return get(ctx, 0, name, li);
 }
 
+int link_lookup(struct ctx *ctx, const char *name, struct link_info *li)
+{
+	int ret = link_get(ctx, name, li);
+
+	if (ret == -ENODEV)
+		return err_fail(ctx, ret, "no such device");
+	if (ret)
+		return err_sys(ctx, ret, "look up");
+	if (!link_managed(li))
+		return err_fail(ctx, -EPERM,
+				"not a tun, tap or macvtap device (kind %s)",
+				li->info_kind[0] ? li->info_kind : "none");
+	return 0;
+}
+
 int link_get_index(struct ctx *ctx, int ifindex, struct link_info *li)
 {
 	return get(ctx, ifindex, NULL, li);

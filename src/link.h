@@ -70,6 +70,11 @@ const char *link_kind_name(enum link_kind kind);
 
 /* -ENODEV if there is no such link. */
 int link_get(struct ctx *ctx, const char *name, struct link_info *li);
+/*
+ * A tun, tap or macvtap device the user named: says "no such device" or
+ * what kind of link it is instead (both exit status 1).
+ */
+int link_lookup(struct ctx *ctx, const char *name, struct link_info *li);
 int link_get_index(struct ctx *ctx, int ifindex, struct link_info *li);
 /* Calls @fn for every link in ifindex order; stops at its first non-zero. */
 int link_dump(struct ctx *ctx,

@@ -40,6 +40,20 @@ void opt_help(poptContext pc)
 	fflush(stdout);
 }
 
+int opt_name(struct ctx *ctx, poptContext pc, bool template,
+	     const char **name)
+{
+	const char *arg = poptGetArg(pc), *why;
+
+	if (!arg)
+		return err_usage(ctx, "missing NAME");
+	ctx_set_name(ctx, arg);
+	if (parse_ifname(arg, template, &why))
+		return err_usage(ctx, "%s", why);
+	*name = arg;
+	return 0;
+}
+
 int opt_no_more(struct ctx *ctx, poptContext pc)
 {
 	const char *extra = poptPeekArg(pc);

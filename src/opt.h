@@ -3,6 +3,8 @@
 #define TAPCTL_OPT_H
 
 #include <popt.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 struct ctx;
 
@@ -23,6 +25,12 @@ int opt_error(struct ctx *ctx, poptContext pc, int rc);
 /* Replaces *@slot with the current option's argument (caller frees). */
 void opt_take(poptContext pc, char **slot);
 void opt_help(poptContext pc);
+/*
+ * Takes the command's NAME: it must be there and be a valid interface
+ * name (with one %d if @template); it becomes the name in messages.
+ */
+int opt_name(struct ctx *ctx, poptContext pc, bool template,
+	     const char **name);
 /* Rejects leftover positionals after the expected ones. */
 int opt_no_more(struct ctx *ctx, poptContext pc);
 /* Parses "OPTION VALUE" as strict decimal in [min, max], or says why. */

@@ -56,16 +56,16 @@ load test_helper/tun
 	tpc add tap0
 	run -1 --separate-stderr tpc del br0
 	assert_output ""
-	assert_equal "$stderr" "tapctl: del br0: refusing: not a tun, tap or macvtap device (kind bridge)"
+	assert_equal "$stderr" "tapctl: del br0: not a tun, tap or macvtap device (kind bridge)"
 	run -1 --separate-stderr tpc del v0
-	assert_equal "$stderr" "tapctl: del v0: refusing: not a tun, tap or macvtap device (kind veth)"
+	assert_equal "$stderr" "tapctl: del v0: not a tun, tap or macvtap device (kind veth)"
 	run -1 --separate-stderr tpc del lo
-	assert_equal "$stderr" "tapctl: del lo: refusing: not a tun, tap or macvtap device (kind none)"
+	assert_equal "$stderr" "tapctl: del lo: not a tun, tap or macvtap device (kind none)"
 	# All or nothing: tap0 is not deleted either, before or after.
 	run -1 --separate-stderr tpc del tap0 br0
-	assert_equal "$stderr" "tapctl: del br0: refusing: not a tun, tap or macvtap device (kind bridge)"
+	assert_equal "$stderr" "tapctl: del br0: not a tun, tap or macvtap device (kind bridge)"
 	run -1 --separate-stderr tpc del v1 tap0
-	assert_equal "$stderr" "tapctl: del v1: refusing: not a tun, tap or macvtap device (kind veth)"
+	assert_equal "$stderr" "tapctl: del v1: not a tun, tap or macvtap device (kind veth)"
 	assert_equal "$(links)" "lo br0 v1 v0 tap0"
 }
 

@@ -283,36 +283,21 @@ qemu_quit() {
 
 # ------------------------------------------ setuid root: the privilege model
 
-# A setuid-root copy of tapctl run by uid 65534, in a private mount
-# namespace whose /etc/tapctl is $SUID/acl (bind-mounted; the overlay on
-# /etc only makes the mount point). The host's /etc is never touched.
+# A setuid-root copy of tapctl run by uid 65534 (common.bash: suid_tapctl,
+# as_suid), with a tap of the caller's own.
 suid_setup() {
-	SUID=$(mktemp -d /tmp/tapctl-suid.XXXXXX)
-	defer rm -rf "$SUID"
-	chmod 0755 "$SUID"
-	install -m 4755 -o root -g root "$TAPCTL" "$SUID/tapctl"
+	suid_tapctl
 	ln -s tapctl "$SUID/qemu-ifup"
-	mkdir -p "$SUID/up" "$SUID/work" "$SUID/acl"
 	run -0 tpc add tap1 --user 65534
 }
 
 suid_run() {
-	run --separate-stderr unshare -m --propagation private bash -c '
-		set -e
-		mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1/up,workdir=$1/work" /etc
-		mkdir -p /etc/tapctl
-		mount --bind "$1/acl" /etc/tapctl
-		set +e
-		ns=$2
-		shift 2
-		exec ip netns exec "$ns" setpriv --reuid=65534 --regid=65534 \
-			--clear-groups --inh-caps=-all -- "$@"
-	' _ "$SUID" "$NS" "$@"
+	run --separate-stderr as_suid "$@"
 }
 
 @test "setuid ifup/ifdown: a user's own tap, a bridge acl.conf allows" {
 	suid_setup
-	printf 'allow br0\n' > "$SUID/acl/acl.conf"
+	printf 'allow br0\n' > "$SUID/etc-tapctl/acl.conf"
 	suid_run "$SUID/tapctl" ifup --bridge br0 tap1
 	assert_success
 	assert_equal "$stderr" ""
@@ -324,7 +309,7 @@ suid_run() {
 
 @test "setuid ifup: TAPCTL_BRIDGE is not trusted" {
 	suid_setup
-	printf 'allow all\n' > "$SUID/acl/acl.conf"
+	printf 'allow all\n' > "$SUID/etc-tapctl/acl.conf"
 	TAPCTL_BRIDGE=br0 suid_run "$SUID/qemu-ifup" tap1
 	assert_success
 	assert_equal "$stderr" "tapctl: ifup tap1: warning: no bridge given and no default route; bringing it up outside any bridge"
@@ -333,7 +318,7 @@ suid_run() {
 
 @test "setuid ifup/ifdown: someone else's tap is refused" {
 	suid_setup
-	printf 'allow all\n' > "$SUID/acl/acl.conf"
+	printf 'allow all\n' > "$SUID/etc-tapctl/acl.conf"
 	suid_run "$SUID/tapctl" ifup --bridge br0 tap0
 	assert_failure 1
 	assert_equal "$stderr" "tapctl: ifup tap0: permission denied: the device is not owned by uid 65534"
@@ -348,21 +333,21 @@ suid_run() {
 @test "setuid ifup: a bridge acl.conf does not allow, or no acl.conf, is refused" {
 	suid_setup
 	ip -n "$NS" link add br1 type bridge
-	printf 'allow all\ndeny br0\n' > "$SUID/acl/acl.conf"
+	printf 'allow all\ndeny br0\n' > "$SUID/etc-tapctl/acl.conf"
 	suid_run "$SUID/tapctl" ifup --bridge br0 tap1
 	assert_failure 1
 	assert_equal "$stderr" 'tapctl: ifup tap1: bridge "br0": denied by /etc/tapctl/acl.conf'
 	assert_tap null 1500 down tap1
-	rm "$SUID/acl/acl.conf"
+	rm "$SUID/etc-tapctl/acl.conf"
 	suid_run "$SUID/tapctl" ifup --bridge br1 tap1
 	assert_failure 1
 	assert_equal "$stderr" 'tapctl: ifup tap1: bridge "br1": denied: /etc/tapctl/acl.conf does not exist'
 	assert_tap null 1500 down tap1
-	printf 'allow-link br1\n' > "$SUID/acl/acl.conf"
+	printf 'allow-link br1\n' > "$SUID/etc-tapctl/acl.conf"
 	suid_run "$SUID/tapctl" ifup --bridge br1 tap1
 	assert_failure 1
 	assert_equal "$stderr" 'tapctl: ifup tap1: bridge "br1": denied by /etc/tapctl/acl.conf'
-	printf 'allow\n' > "$SUID/acl/acl.conf"
+	printf 'allow\n' > "$SUID/etc-tapctl/acl.conf"
 	suid_run "$SUID/tapctl" ifup --bridge br1 tap1
 	assert_failure 1
 	assert_equal "$stderr" $'Invalid config line:\n  allow\n\ntapctl: ifup tap1: /etc/tapctl/acl.conf: invalid (see above)'
