@@ -222,30 +222,6 @@ assert_tap() {
 
 # ------------------------------------------------------------- real QEMU
 
-qemu_start() {
-	local pidfile=$BATS_TEST_TMPDIR/qemu.pid
-	rm -f "$pidfile"
-	# -daemonize returns once the netdev is set up and its script ran.
-	run nsx timeout 60 qemu-system-x86_64 -M q35 \
-		-nodefaults -S -display none -netdev "$1" \
-		-device virtio-net-pci,netdev=n0 \
-		-daemonize -pidfile "$pidfile"
-	QPID=
-	[[ -s $pidfile ]] && QPID=$(cat "$pidfile")
-	return 0
-}
-
-# SIGTERM: QEMU shuts down cleanly and runs the downscript.
-qemu_quit() {
-	local i
-	kill -TERM "$QPID"
-	for ((i = 0; i < 100; i++)); do
-		[[ -e /proc/$QPID ]] || return 0
-		sleep 0.1
-	done
-	fail "QEMU $QPID did not quit"
-}
-
 @test "QEMU script=/downscript=: the tap is in the bridge while QEMU runs, out after" {
 	need_cmd qemu-system-x86_64
 	export TAPCTL_BRIDGE=br0

@@ -209,27 +209,6 @@ HOLD='ip -d -j link show dev "$TAP_IFNAME" | jq -c ".[0] | {master, mtu, mac: .a
 
 # ------------------------------------------------------------- real QEMU
 
-qemu_start() {
-	local pidfile=$BATS_TEST_TMPDIR/qemu.pid
-	rm -f "$pidfile"
-	run nsx timeout 60 qemu-system-x86_64 -M q35 -nodefaults -S \
-		-display none -netdev "$1" -device virtio-net-pci,netdev=n0 \
-		-daemonize -pidfile "$pidfile"
-	QPID=
-	[[ -s $pidfile ]] && QPID=$(cat "$pidfile")
-	return 0
-}
-
-qemu_quit() {
-	local i
-	kill -TERM "$QPID"
-	for ((i = 0; i < 100; i++)); do
-		[[ -e /proc/$QPID ]] || return 0
-		sleep 0.1
-	done
-	fail "QEMU $QPID did not quit"
-}
-
 @test "QEMU -netdev bridge,helper=: QEMU gets a tap in the bridge, gone when QEMU quits" {
 	need_cmd qemu-system-x86_64
 	qemu_start "bridge,id=n0,br=br0,helper=$HELPER"

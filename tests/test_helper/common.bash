@@ -248,3 +248,33 @@ as_suid() {
 			--clear-groups --inh-caps=-all -- "$@"
 	' _ "$SUID" "$NS" "$@"
 }
+
+# ---------------------------------------------------------------- real QEMU
+
+# qemu_start NETDEV: a paused TCG QEMU in $NS with one virtio-net-pci on
+# the netdev n0 (bats `run`: its status and output); QPID is its pid once
+# -daemonize has returned, after the netdev, and any script, was set up.
+qemu_start() {
+	local pidfile=$BATS_TEST_TMPDIR/qemu.pid
+	rm -f "$pidfile"
+	# -daemonize returns once the netdev is set up and its script ran.
+	run nsx timeout 60 qemu-system-x86_64 -M q35 \
+		-nodefaults -S -display none -netdev "$1" \
+		-device virtio-net-pci,netdev=n0 \
+		-daemonize -pidfile "$pidfile"
+	QPID=
+	[[ -s $pidfile ]] && QPID=$(cat "$pidfile")
+	return 0
+}
+
+# qemu_quit: SIGTERM; QEMU shuts down cleanly and runs any downscript.
+qemu_quit() {
+	local i
+	kill -TERM "$QPID"
+	for ((i = 0; i < 100; i++)); do
+		[[ -e /proc/$QPID ]] || return 0
+		sleep 0.1
+	done
+	fail "QEMU $QPID did not quit"
+}
+
