@@ -300,9 +300,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* seq and portid 0: libmnl then accepts any, as the kernel's are. */
 	errno = 0;
-	ret = mnl_cb_run2(buf, size - 1, 0, 0, data_cb, &req, ctl_cb,
-			  NLMSG_MIN_TYPE);
-	CHECK(ret >= MNL_CB_ERROR && ret <= MNL_CB_OK, "mnl_cb_run2 %d", ret);
+	ret = run(&req, (const char *)buf, size - 1, 0, 0);
+	CHECK(ret >= MNL_CB_ERROR && ret <= MNL_CB_OK, "run %d", ret);
 #ifndef FUZZ_SKIP_REPORTED
 	/*
 	 * nl_request() returns -errno after MNL_CB_ERROR, and its callers

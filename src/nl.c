@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -139,6 +140,41 @@ static mnl_cb_t ctl_cb[NLMSG_MIN_TYPE] = {
 	[NLMSG_OVERRUN] = noop_cb,
 };
 
+/*
+ * libmnl 1.0.4's mnl_nlmsg_ok() compares (int)nlmsg_len, so a length of
+ * 2 GiB or more walks off the buffer. The kernel sends none, and only it
+ * can reach our connected socket; checking is still cheap.
+ */
+static bool lengths_ok(const char *buf, size_t n)
+{
+	const struct nlmsghdr *h;
+	size_t len;
+
+	while (n >= sizeof(*h)) {
+		h = (const struct nlmsghdr *)buf;
+		if (h->nlmsg_len < sizeof(*h) || h->nlmsg_len > n)
+			return false;
+		len = NLMSG_ALIGN(h->nlmsg_len);
+		if (len >= n)
+			break;
+		buf += len;
+		n -= len;
+	}
+	return true;
+}
+
+/* One received buffer through the callbacks: MNL_CB_* as mnl_cb_run2. */
+static int run(struct req *req, const char *buf, size_t n, unsigned int seq,
+	       unsigned int portid)
+{
+	if (!lengths_ok(buf, n)) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	return mnl_cb_run2(buf, n, seq, portid, data_cb, req, ctl_cb,
+			   NLMSG_MIN_TYPE);
+}
+
 int nl_request(struct ctx *ctx, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
 	static char buf[NL_BUFSIZE];
@@ -166,8 +202,7 @@ int nl_request(struct ctx *ctx, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 				continue;
 			return -errno;
 		}
-		ret = mnl_cb_run2(buf, (size_t)n, seq, ctx->portid, data_cb,
-				  &req, ctl_cb, NLMSG_MIN_TYPE);
+		ret = run(&req, buf, (size_t)n, seq, ctx->portid);
 		if (ret < 0)
 			return errno ? -errno : -EIO;
 		if (ret == MNL_CB_STOP)

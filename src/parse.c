@@ -57,16 +57,22 @@ int parse_ifname(const char *s, bool allow_template, const char **why)
 int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 {
 	uint64_t v = 0;
+	bool big = false;
 	const char *p;
 
-	if (!*s || strlen(s) > 10)
+	if (!*s)
 		return -EINVAL;
+	/* Any number of digits is a number; past 2^32 it is out of range. */
 	for (p = s; *p; p++) {
 		if (*p < '0' || *p > '9')
 			return -EINVAL;
 		v = v * 10 + (uint64_t)(*p - '0');
+		if (v > UINT32_MAX) {
+			big = true;
+			v = UINT32_MAX + (uint64_t)1;
+		}
 	}
-	if (v < min || v > max)
+	if (big || v < min || v > max)
 		return -ERANGE;
 	*out = (uint32_t)v;
 	return 0;

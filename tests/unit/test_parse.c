@@ -98,7 +98,7 @@ static void test_template(void)
 static void test_u32(void)
 {
 	static const char *const bad[] = {
-		"", "-1", "+1", " 1", "1 ", "0x10", "1e3", "1.5", "12345678901",
+		"", "-1", "+1", " 1", "1 ", "0x10", "1e3", "1.5",
 		"abc", "1a",
 	};
 	uint32_t v = 7;
@@ -117,6 +117,13 @@ static void test_u32(void)
 	       "UINT32_MAX + 1 is out of range");
 	is_int(parse_u32("9999999999", 0, UINT32_MAX, &v), -ERANGE,
 	       "ten nines are out of range");
+	is_int(parse_u32("99999999999", 68, 65535, &v), -ERANGE,
+	       "eleven digits are a number out of range, not garbage");
+	is_int(parse_u32("00000001400", 68, 65535, &v), 0,
+	       "leading zeros do not count against the length");
+	is_int((int)v, 1400, "00000001400 is 1400");
+	is_int(parse_u32("123456789012345678901234567890", 0, UINT32_MAX, &v),
+	       -ERANGE, "a very long number is out of range without overflow");
 	is_int(parse_u32("67", 68, 65535, &v), -ERANGE, "below min is out of range");
 	is_int(parse_u32("65536", 68, 65535, &v), -ERANGE,
 	       "above max is out of range");
