@@ -331,11 +331,10 @@ static int check_existing(struct ctx *ctx, const struct exec_opts *o,
 			  const struct link_info *li)
 {
 	const char *want = kind_asked(&o->lo);
+	int ret;
 
-	if (!link_managed(li))
-		return err_fail(ctx, -EPERM,
-				"not a tun, tap or macvtap device (kind %s)",
-				li->info_kind[0] ? li->info_kind : "none");
+	if ((ret = link_check_managed(ctx, li)))
+		return ret;
 	if (o->create && want && strcmp(want, link_kind_name(li->kind)))
 		return err_fail(ctx, -EEXIST, "--create: the device exists and is a %s, not a %s",
 				link_kind_name(li->kind), want);

@@ -224,6 +224,7 @@ static int check_names(struct ctx *ctx, const struct links *l,
 {
 	const char *why;
 	size_t i;
+	int ret;
 
 	for (; names && *names; names++) {
 		ctx_set_name(ctx, *names);
@@ -233,10 +234,8 @@ static int check_names(struct ctx *ctx, const struct links *l,
 			;
 		if (i == l->n)
 			return err_fail(ctx, -ENODEV, "no such device");
-		if (!link_managed(&l->v[i]))
-			return err_fail(ctx, -EPERM,
-					"not a tun, tap or macvtap device (kind %s)",
-					l->v[i].info_kind[0] ? l->v[i].info_kind : "none");
+		if ((ret = link_check_managed(ctx, &l->v[i])))
+			return ret;
 	}
 	ctx->name[0] = '\0';
 	return 0;

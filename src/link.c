@@ -269,11 +269,15 @@ int link_lookup(struct ctx *ctx, const char *name, struct link_info *li)
 		return err_fail(ctx, ret, "no such device");
 	if (ret)
 		return err_sys(ctx, ret, "look up");
-	if (!link_managed(li))
-		return err_fail(ctx, -EPERM,
-				"not a tun, tap or macvtap device (kind %s)",
-				li->info_kind[0] ? li->info_kind : "none");
-	return 0;
+	return link_check_managed(ctx, li);
+}
+
+int link_check_managed(struct ctx *ctx, const struct link_info *li)
+{
+	if (link_managed(li))
+		return 0;
+	return err_fail(ctx, -EPERM, "not a tun, tap or macvtap device (kind %s)",
+			li->info_kind[0] ? li->info_kind : "none");
 }
 
 int link_get_index(struct ctx *ctx, int ifindex, struct link_info *li)

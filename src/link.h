@@ -75,6 +75,8 @@ int link_get(struct ctx *ctx, const char *name, struct link_info *li);
  * what kind of link it is instead (both exit status 1).
  */
 int link_lookup(struct ctx *ctx, const char *name, struct link_info *li);
+/* 0 if @li is a tun, tap or macvtap; else says what kind it is (-EPERM). */
+int link_check_managed(struct ctx *ctx, const struct link_info *li);
 int link_get_index(struct ctx *ctx, int ifindex, struct link_info *li);
 /* Calls @fn for every link in ifindex order; stops at its first non-zero. */
 int link_dump(struct ctx *ctx,
