@@ -12,8 +12,13 @@ struct ctx;
 struct link_info;
 struct link_change;
 
-/* Private nodes live in MVT_RUN_DIR/netns-<netns cookie>/tap<ifindex>. */
+/*
+ * Private nodes live in MVT_RUN_DIR/netns-<netns cookie>/tap<ifindex>,
+ * or under MVT_DEV_DIR when the filesystem of MVT_RUN_DIR is mounted
+ * nodev (a stock Debian /run), where a node cannot be opened.
+ */
 #define MVT_RUN_DIR "/run/tapctl"
+#define MVT_DEV_DIR "/dev/tapctl"
 /* How long to wait for devtmpfs/udev to make a missing /dev/tapN. */
 #define MVT_WAIT_MS 1000
 
