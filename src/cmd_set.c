@@ -130,6 +130,7 @@ static int apply(struct ctx *ctx, const struct link_info *li,
 		 struct link_opts *o)
 {
 	struct link_change undo;
+	struct link_info now;
 	int fd = -1, ret;
 
 	if (li->kind != LINK_MACVTAP && needs_tun_fd(o)) {
@@ -145,11 +146,18 @@ static int apply(struct ctx *ctx, const struct link_info *li,
 	}
 	if (fd >= 0 && (ret = tun_ioctls(ctx, fd, li, o)))
 		goto undo;
-	/* A macvtap's owner is its character device's. */
-	if (li->kind == LINK_MACVTAP &&
-	    (ret = mvt_chown(ctx, li, o->set_owner, o->owner, o->set_group,
-			     o->group_id)))
-		goto undo;
+	/*
+	 * A macvtap's owner is its character device's. The node is found
+	 * by the link's MAC as it is now (the one this change set).
+	 */
+	if (li->kind == LINK_MACVTAP) {
+		now = *li;
+		if (o->ch.mask & LC_MAC)
+			memcpy(now.mac, o->ch.mac, sizeof(now.mac));
+		if ((ret = mvt_chown(ctx, &now, o->set_owner, o->owner,
+				     o->set_group, o->group_id)))
+			goto undo;
+	}
 	goto out;
 undo:
 	link_change_inverse(li, &o->ch, &undo);

@@ -61,7 +61,11 @@ int mvt_check_change(struct ctx *ctx, const struct link_info *li,
 		     const struct link_change *ch);
 /*
  * After @li's link is gone (del, or an add undone): removes the private
- * node tapctl made for it, if there is one.
+ * node tapctl made for it, if there is one. Best effort, and it never
+ * fails: the link is gone already, so a failure here must not make its
+ * command look as if nothing had changed. A node left behind is stale,
+ * as after a link deleted without tapctl, and the next tapctl that
+ * looks for a macvtap node sweeps it.
  */
 int mvt_forget(struct ctx *ctx, const struct link_info *li);
 

@@ -478,6 +478,16 @@ check_mode() {
 	assert_output mvt0
 }
 
+@test "set on a macvtap: --mac with -u, inside ip netns exec" {
+	# The node is found by the link's new MAC, not the one it had.
+	run -0 tpc add mvt0 --macvtap v0
+	node=$(chardev mvt0)
+	run -0 tpc set mvt0 --mac 02:00:00:00:00:05 -u 1002 -g 100
+	assert_equal "$(link_field mvt0 .address)" 02:00:00:00:00:05
+	assert_equal "$(stat -L -c '%u %g %a' "$node")" "1002 100 660"
+	assert_node_is mvt0 "$node"
+}
+
 @test "set on a macvtap: refusals change nothing" {
 	run -0 tpc add mvt0 --macvtap v0 --mtu 1400
 	ip -n "$NS" link add br0 type bridge
