@@ -92,7 +92,7 @@ MAN_IN := $(wildcard man/tapctl.8.in)
 BASH_COMP := $(wildcard completions/tapctl.bash)
 ZSH_COMP := $(wildcard completions/_tapctl)
 SHELL_SCRIPTS := $(wildcard build-aux/*.sh) .ci/run tests/test_helper/common.bash \
-	$(BASH_COMP)
+	$(wildcard tests/fault/*.sh) $(BASH_COMP)
 
 .PHONY: all deps check check-unit check-bats check-asan check-asan-unit \
 	check-asan-bats check-docs \
