@@ -133,7 +133,7 @@ inject() {
 		add bm0 --macvtap v0 --mac 02:00:00:00:00:0d
 		del b0
 	EOF
-	inject -s "batch" -k report -b "$b" -e '^tapctl: [^ ]*batch:[0-9]+: ' \
+	inject -s "batch" -k report -b "$b" \
 		-r "ip link del b0; ip link del bm0; $(forget_nodes)" -- -b "$b"
 }
 

@@ -21,14 +21,15 @@
 #     line on stderr matching REGEX (default "^tapctl: "), and the
 #     namespace exactly as before; with -b, the batch file BATCH, as
 #     before or as after the batch's first lines (a batch stops at the
-#     first failing line; the lines before it stay done);
+#     first failing line, or a failed read, and what is done stays);
 #   - killed: the namespace as before or as after a whole run; with
 #     -k report a state in between is counted but is no failure (where
 #     the kernel cannot make the steps one).
 #
-# The namespace is its links (ip -d -j link, less timers, the operstate,
-# which follows by itself, and the qdisc, which a link gets when it first
-# goes up and keeps),
+# The namespace is its links (ip -d -j link, less timers; less the
+# operstate and a bridge port's STP state, which follow the carrier by
+# themselves, a moment after the last descriptor closes; and the qdisc,
+# which a link gets when it first goes up and keeps),
 # its bridge ports (bridge -d -j link) and its macvtap nodes (the /dev
 # or private node of each macvtap, and tapctl's private directories of
 # this namespace). RESTORE (shell text, run inside NS) brings it back to
@@ -124,8 +125,8 @@ snap() {
 	} | grep . | sed -E '
 		s/,"[a-z_]*(_timer|topology_change[a-z_]*)":[0-9.]+//g
 		s/"[a-z_]*(_timer|topology_change[a-z_]*)":[0-9.]+,//g
-		s/,"(operstate|qdisc)":"[A-Za-z_]+"//g
-		s/"(operstate|qdisc)":"[A-Za-z_]+",//g
+		s/,"(operstate|qdisc|state)":"[A-Za-z_]+"//g
+		s/"(operstate|qdisc|state)":"[A-Za-z_]+",//g
 		s/"(LOWER_UP|NO-CARRIER|M-DOWN)",//g
 		s/,"(LOWER_UP|NO-CARRIER|M-DOWN)"//g
 		s/\["(LOWER_UP|NO-CARRIER|M-DOWN)"\]/[]/g' | paste -sd, | sed 's/.*/[&]/'
@@ -182,7 +183,8 @@ base0=$(norm <<< "$base")
 prefixes=()
 if [[ -n $batch ]]; then
 	nlines=$(wc -l < "$batch")
-	for ((i = 1; i < nlines; i++)); do
+	# All of them too: a read of the file can fail after the last line.
+	for ((i = 1; i <= nlines; i++)); do
 		head -n "$i" "$batch" > "$work/prefix"
 		ip netns exec "$ns" "$tapctl" -q -b "$work/prefix" > /dev/null 2>&1
 		prefixes+=("$(snap | norm)")
@@ -252,7 +254,7 @@ for p in "${points[@]}"; do
 		elif ((rc == 0)); then
 			if [[ $(norm <<< "$now") != "$good" ]]; then
 				ok=0
-				fail_msg "$sc #$k" "$e" "succeeded, but not as the uninjected run: $(diff <(echo "$good") <(norm <<< "$now") | head -20)"
+				fail_msg "$sc #$k" "$e" "succeeded, but not as the uninjected run: $(diff <(jq . <<< "$good") <(norm <<< "$now" | jq .) | head -20)"
 			elif [[ $(cat "$work/out") != "$good_out" ]]; then
 				ok=0
 				fail_msg "$sc #$k" "$e" "succeeded, but printed: $(head -3 "$work/out")"
@@ -279,7 +281,7 @@ for p in "${points[@]}"; do
 			restore_ns
 			base=$(snap)
 			if [[ $(norm <<< "$base") != "$base0" ]]; then
-				fail_msg "restore after $sc #$k" "$e" "RESTORE did not bring the namespace back: $(diff <(echo "$base0") <(norm <<< "$base") | head -20)"
+				fail_msg "restore after $sc #$k" "$e" "RESTORE did not bring the namespace back: $(diff <(jq . <<< "$base0") <(norm <<< "$base" | jq .) | head -20)"
 				break 2
 			fi
 		fi
