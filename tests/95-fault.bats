@@ -46,11 +46,22 @@ forget_nodes() {
 }
 
 # inject OPTIONS -- WORDS: the driver over this test's namespace; its
-# counts go to the TAP output.
+# counts go to the TAP output, and to the file's total.
 inject() {
 	run "$INJECT" -n "$NS" -t "$TAPCTL" "$@"
 	printf '%s\n' "$output" | grep '^# ' >&3
+	printf '%s\n' "$output" | grep '^# .*injections' >> "$BATS_FILE_TMPDIR/counts"
 	assert_success
+}
+
+teardown_file() {
+	[[ -s $BATS_FILE_TMPDIR/counts ]] &&
+		awk '{ for (i = 1; i < NF; i++) {
+			if ($(i + 1) ~ /^injections,?$/) runs += $i
+			if ($(i + 1) ~ /^held;?$/) held += $i } }
+		END { printf "# all cases: %d injections, %d held\n", runs, held }' \
+			"$BATS_FILE_TMPDIR/counts" >&3
+	common_teardown_file
 }
 
 # ------------------------------------------------------------------ add
