@@ -33,8 +33,6 @@
 #define MAX_QUEUES 256		/* the kernel's MAX_TAP_QUEUES */
 #define MAX_FD 1048575		/* the kernel's default fs.nr_open - 1 */
 #define VHOST_DEV "/dev/vhost-net"
-/* The PATH that PROGRAM is looked up in when tapctl runs privileged. */
-#define PRIV_PATH "/usr/sbin:/usr/bin:/sbin:/bin"
 
 enum {
 	EX_FD = 2000, EX_QUEUES, EX_VHOST, EX_VNET_HDR, EX_NO_VNET_HDR,

@@ -29,7 +29,7 @@ void priv_init(struct ctx *ctx)
 		return;
 	/* POSIXLY_CORRECT, TAPCTL_*, LD_*, locale: none of it is ours. */
 	clearenv();
-	setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
+	setenv("PATH", PRIV_PATH, 1);
 }
 
 /*

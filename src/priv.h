@@ -7,6 +7,9 @@
 
 struct ctx;
 
+/* The PATH of a privileged run: the environment is not the caller's. */
+#define PRIV_PATH "/usr/sbin:/usr/bin:/sbin:/bin"
+
 /*
  * Notes the caller's real ids and whether tapctl runs with privilege it
  * was given (setuid root or file capabilities) rather than the caller's
