@@ -10,7 +10,12 @@ struct ctx;
  * The one rule: a function that takes a struct ctx records its failure
  * there (with err_sys, err_fail or err_usage) before it returns -errno;
  * a function without a ctx only returns -errno, and its caller records
- * it in words. Nothing but err_report and err_warn writes to stderr.
+ * it in words. The one exception is the transport below the rule:
+ * nl_request and the link_* requests of link.h take ctx for its socket
+ * only; they return -errno and leave the kernel's text in ctx->extack,
+ * which the caller's err_sys takes. Nothing but err_report and err_warn
+ * writes failures to stderr (the legacy tunctl grammar prints its own,
+ * unbounded, words).
  */
 struct err {
 	int code;		/* -errno of the first failure, 0 if none */

@@ -261,14 +261,6 @@ int link_get(struct ctx *ctx, const char *name, struct link_info *li)
 	return get(ctx, 0, name, li);
 }
 
-int link_check_managed(struct ctx *ctx, const struct link_info *li)
-{
-	if (link_managed(li))
-		return 0;
-	return err_fail(ctx, -EPERM, "not a tun, tap or macvtap device (kind %s)",
-			li->info_kind[0] ? li->info_kind : "none");
-}
-
 int link_get_index(struct ctx *ctx, int ifindex, struct link_info *li)
 {
 	return get(ctx, ifindex, NULL, li);

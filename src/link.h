@@ -68,10 +68,14 @@ struct link_change {
 bool link_managed(const struct link_info *li);
 const char *link_kind_name(enum link_kind kind);
 
+/*
+ * The rtnetlink transport of links: these take ctx for its socket, and,
+ * like nl_request, return 0 or -errno with the kernel's text left in
+ * ctx->extack for the caller's err_sys (see err.h).
+ */
+
 /* -ENODEV if there is no such link. */
 int link_get(struct ctx *ctx, const char *name, struct link_info *li);
-/* 0 if @li is a tun, tap or macvtap; else says what kind it is (-EPERM). */
-int link_check_managed(struct ctx *ctx, const struct link_info *li);
 int link_get_index(struct ctx *ctx, int ifindex, struct link_info *li);
 /* Calls @fn for every link in ifindex order; stops at its first non-zero. */
 int link_dump(struct ctx *ctx,

@@ -12,8 +12,6 @@
 int resolve_found(struct ctx *ctx, const char *name, unsigned int flags,
 		  const struct link_info *li)
 {
-	int ret;
-
 	if (name)
 		ctx_set_name(ctx, name);
 	if (!li)
@@ -23,8 +21,9 @@ int resolve_found(struct ctx *ctx, const char *name, unsigned int flags,
 		return err_fail(ctx, -EPERM, "refusing: not a tap device (kind %s)",
 				link_managed(li) ? link_kind_name(li->kind) :
 				li->info_kind[0] ? li->info_kind : "none");
-	if ((ret = link_check_managed(ctx, li)))
-		return ret;
+	if (!link_managed(li))
+		return err_fail(ctx, -EPERM, "not a tun, tap or macvtap device (kind %s)",
+				li->info_kind[0] ? li->info_kind : "none");
 	if (flags & RESOLVE_OWN)
 		return priv_owns(ctx, li, PRIV_CHANGE);
 	return 0;
