@@ -120,7 +120,9 @@ int plan_check_syntax(struct ctx *ctx, const struct link_opts *o);
  * address (@dev's; a random one for a new device) with the first byte
  * 0xfe, so that it never is the bridge's lowest and the bridge keeps
  * its address. The bridge's port limit is left to the kernel (EXFULL),
- * which plan_exec words.
+ * which plan_exec words; only an existing device that is down, which
+ * the kernel would bring up before refusing it, has the bridge's ports
+ * counted first, narrowly (link_count_ports).
  */
 int plan_join_bridge(struct ctx *ctx, struct plan *p,
 		     const struct link_info *dev, const struct link_info *br);
@@ -160,8 +162,10 @@ enum plan_step {
 	PLAN_STEP_ATTACH,	/* existing tun/tap: a descriptor for ioctls */
 	PLAN_STEP_LINK,		/* one RTM_NEWLINK: mac, mtu, txqlen, mode,
 				 * master (joins the bridge), up */
-	PLAN_STEP_PORT,		/* reserved: bridge VLANs, isolation */
-	PLAN_STEP_UP,		/* up, when PLAN_STEP_PORT must come first */
+	PLAN_STEP_PORT,		/* reserved: bridge VLANs, isolation, after
+				 * joining and before the link goes up */
+	PLAN_STEP_UP,		/* up, when PLAN_STEP_PORT has work: then the
+				 * link step leaves the up flag to this one */
 	PLAN_STEP_IDS,		/* TUNSETOWNER/TUNSETGROUP */
 	PLAN_STEP_NODE,		/* macvtap: the character device, its owner */
 	PLAN_STEP_PERSIST,	/* TUNSETPERSIST */
