@@ -207,6 +207,11 @@ void plan_for_device(struct plan *p, const struct link_info *dev)
 	p->kind = dev->kind;
 	p->ifindex = dev->ifindex;
 	memcpy(p->name, dev->ifname, IFNAMSIZ);
+	/* What it was made as, for a caller that compares (not changed). */
+	p->vnet_hdr = dev->vnet_hdr;
+	p->multi_queue = dev->multi_queue;
+	p->pi = dev->pi;
+	p->lower = dev->link;
 }
 
 int plan_join_bridge(struct ctx *ctx, struct plan *p,

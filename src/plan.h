@@ -127,7 +127,11 @@ int plan_check_syntax(struct ctx *ctx, const struct link_opts *o);
 int plan_join_bridge(struct ctx *ctx, struct plan *p,
 		     const struct link_info *dev, const struct link_info *br);
 
-/* A plan for the existing device @dev that changes nothing yet. */
+/*
+ * A plan for the existing device @dev that changes nothing yet (mask 0);
+ * its creation fields (kind, flags, lower) are the device's own, so a
+ * caller can compare it with a plan to create.
+ */
 void plan_for_device(struct plan *p, const struct link_info *dev);
 
 /*
