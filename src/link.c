@@ -306,15 +306,6 @@ int link_dump(struct ctx *ctx,
 	return ret ? ret : dd.ret;
 }
 
-static int count_port(const struct link_info *li, void *data)
-{
-	unsigned int *n = data;
-
-	(void)li;
-	(*n)++;
-	return 0;
-}
-
 struct ports_data {
 	int master;
 	unsigned int n;
@@ -327,7 +318,7 @@ static int ports_cb(const struct nlmsghdr *nlh, void *data)
 
 	/* A kernel that does not filter sends every link: count ports. */
 	if (!parse_link(nlh, &li) && li.master == pd->master)
-		count_port(&li, &pd->n);
+		pd->n++;
 	return MNL_CB_OK;
 }
 
