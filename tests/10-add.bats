@@ -300,6 +300,19 @@ load test_helper/tun
 	assert_equal "$(ip -n "$NS" -j link show | jq -r '[.[].ifname] | join(" ")')" "lo br0"
 }
 
+@test "add: a name that cannot be written to stdout undoes the device (exit 1)" {
+	# With %d the caller learns the name only from stdout.
+	run -1 --separate-stderr nsx sh -c 'exec "$1" add "tap%d" --mtu 1400 > /dev/full' sh "$TAPCTL"
+	assert_equal "$stderr" "tapctl: add tap0: write the name to standard output: No space left on device"
+	assert_only_lo
+	run -1 --separate-stderr nsx sh -c 'exec "$1" -j add t0 > /dev/full' sh "$TAPCTL"
+	assert_equal "$stderr" "tapctl: add t0: write the name to standard output: No space left on device"
+	assert_only_lo
+	# -q writes nothing, so nothing can fail.
+	run -0 nsx sh -c 'exec "$1" -q add t0 > /dev/full' sh "$TAPCTL"
+	assert_equal "$(links)" "lo t0"
+}
+
 @test "add never takes over an existing device (exit 1), which stays as it was" {
 	tpc add tap0 --vnet-hdr --mtu 1400 -u 65534
 	local before

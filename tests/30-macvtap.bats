@@ -488,6 +488,25 @@ check_mode() {
 	assert_node_is mvt0 "$node"
 }
 
+@test "set on a macvtap: a node that cannot be owned puts mode, MAC and MTU back" {
+	run -0 tpc add mvt0 --macvtap v0 --mtu 1400
+	before=$(link_json mvt0)
+	# No /dev/tapN, and nowhere to make a private node.
+	run -1 --separate-stderr nsx unshare -m sh -c '
+		mount -t tmpfs tmpfs /dev && mount -t tmpfs -o ro tmpfs /run || exit 9
+		exec "$1" set mvt0 --mode vepa --mac 02:00:00:00:00:06 --mtu 1300 --up -u 65534' \
+		sh "$TAPCTL"
+	assert_equal "$stderr" "tapctl: set mvt0: no character device: /dev/tap$(link_field mvt0 .ifindex) did not appear, and a private node could not be made: mkdir /run/tapctl: Read-only file system"
+	assert_equal "$(link_json mvt0 | jq -S 'del(.operstate, .qdisc)')" \
+		"$(jq -S 'del(.operstate, .qdisc)' <<< "$before")"
+}
+
+@test "add --macvtap: a device that cannot be written to stdout goes again" {
+	run -1 --separate-stderr nsx sh -c 'exec "$1" -j add mvt0 --macvtap v0 > /dev/full' sh "$TAPCTL"
+	assert_equal "$stderr" "tapctl: add mvt0: write the name to standard output: No space left on device"
+	assert_only_setup
+}
+
 @test "set on a macvtap: refusals change nothing" {
 	run -0 tpc add mvt0 --macvtap v0 --mtu 1400
 	ip -n "$NS" link add br0 type bridge
