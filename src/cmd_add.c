@@ -19,7 +19,7 @@
  */
 static int report(struct ctx *ctx, const char *name)
 {
-	struct link_info li;
+	struct link_info li = { 0 };
 	int ret;
 
 	if (ctx->quiet)
