@@ -332,7 +332,7 @@ static int find_or_create(struct ctx *ctx, struct exec_opts *o,
  */
 static int delete_transient(struct ctx *ctx, int ifindex)
 {
-	struct link_info li;
+	struct link_info li = { 0 };
 	int ret = 0, i;
 
 	for (i = 0; i < 3; i++) {

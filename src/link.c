@@ -438,7 +438,7 @@ static int echo_cb(const struct nlmsghdr *nlh, void *data)
 static int created_anyway(struct ctx *ctx, const char *name, int lower,
 			  int ret, struct link_info *li)
 {
-	struct link_info now;
+	struct link_info now = { 0 };
 	char extack[sizeof(ctx->extack)];
 
 	if (ret == -EEXIST || strchr(name, '%'))
