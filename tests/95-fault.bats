@@ -158,3 +158,21 @@ teardown_file() {
 		-r 'for l in /sys/class/net/tap*; do ip link del "${l##*/}"; done' -- \
 		"$CLIENT" @T@ bridge-helper --use-vnet --br=br0 --fd=%fd
 }
+
+# ----------------------------------------------------------------- apply
+
+@test "fault: apply, two devices to create and one to change" {
+	local f=$BATS_TEST_TMPDIR/devices.conf
+	local mk='ip tuntap add a2 mode tap user 1000 &&
+		ip link set a2 address 02:00:00:00:02:02 mtu 1500'
+	nsx sh -c "$mk"
+	cat > "$f" <<-EOF
+		a0 --mtu 1400 --mac 02:00:00:00:02:00 --bridge br0 --user 65534
+		a1 --macvtap v0 --mode vepa --mac 02:00:00:00:02:01
+		a2 --mtu 1300 --txqueuelen 200
+	EOF
+	# A kill between two of its requests leaves the ones before done.
+	inject -s "apply" -k report \
+		-r "ip link del a0; ip link del a1; ip link del a2; $(forget_nodes); $mk" -- \
+		apply "$f"
+}
