@@ -210,11 +210,12 @@ note "booting $kver (TCG) for: ${files[*]#"$tree"/}"
 t0=$SECONDS
 rc=0
 timeout -k 10 "$timeout_s" qemu-system-x86_64 \
-	-accel tcg -cpu max -m "${VM_MEM:-1024}" -smp "${VM_SMP:-2}" \
+	-accel "${VM_ACCEL:-tcg,thread=multi}" -cpu "${VM_CPU:-max}" \
+	-m "${VM_MEM:-1024}" -smp "${VM_SMP:-2}" \
 	-nodefaults -no-user-config -display none -no-reboot \
 	-serial "file:$run/console.log" -monitor none \
 	-kernel "$vmlinuz" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 quiet loglevel=4 tapctl_guest=$here/guest.sh" \
+	-append "console=ttyS0 panic=-1 ${VM_APPEND:-quiet loglevel=4} tapctl_guest=$here/guest.sh" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs "local,path=$run,mount_tag=vmout,security_model=none" \
 	> "$run/qemu.log" 2>&1 || rc=$?
