@@ -193,7 +193,7 @@ CHECK_PARTS := unit bats vm asan-unit asan-bats docs cppcheck
 # namespace), check-vm runs them again under Debian's own kernel in a QEMU
 # (TCG) VM: tests/vm/run.sh.  No QEMU or no kernel package is a failure.
 VM_BATS_FILES ?= tests/85-vlan.bats
-VM_TIMEOUT ?= 300
+VM_TIMEOUT ?= 600
 
 BATS ?= bats
 BATS_FLAGS ?= --tap --timing --print-output-on-failure
