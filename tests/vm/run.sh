@@ -251,7 +251,7 @@ if [[ ! -f $run/status ]]; then
 	why="the VM did not report a result"
 	[[ $rc -eq 124 || $rc -eq 137 ]] && why="the VM did not finish in ${timeout_s}s"
 	[[ -s $run/bats.tap ]] && cat "$run/bats.tap"
-	mapfile -t tail < <(cat "$run/qemu.log"; tail -n 30 "$run/console.log")
+	mapfile -t tail < <(cat "$run/qemu.log"; tail -n 30 "$run/console.log" 2>/dev/null)
 	fail "$why (qemu exit $rc)" "${tail[@]}"
 fi
 
