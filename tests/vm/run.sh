@@ -231,11 +231,18 @@ run=$(mktemp -d "$cache/run.XXXXXX")
 	printf ')\n'
 } > "$run/job"
 
-note "booting $kver (TCG) for: ${files[*]#"$tree"/}"
+# TCG, always by default: the development machines have a /dev/kvm, but
+# nested KVM does not work there (QEMU aborts setting an MSR, or hangs),
+# and a broken accelerator is not something to fall back from reliably.
+accel=${VM_ACCEL:-tcg,thread=multi}
+note "booting $kver (${accel%%,*}) for: ${files[*]#"$tree"/}"
 t0=$SECONDS
 rc=0
+# In the background, so that run.sh killed (make's own timeout, ^C) stops
+# the VM too: timeout(1) passes the TERM on to QEMU.
+trap 'kill "$qpid" 2>/dev/null; exit 143' TERM INT HUP
 timeout -k 10 "$timeout_s" qemu-system-x86_64 \
-	-accel "${VM_ACCEL:-tcg,thread=multi}" -cpu "${VM_CPU:-max}" \
+	-accel "$accel" -cpu "${VM_CPU:-max}" \
 	-m "${VM_MEM:-1024}" -smp "${VM_SMP:-2}" \
 	-nodefaults -no-user-config -display none -no-reboot \
 	-serial "file:$run/console.log" -monitor none \
@@ -243,7 +250,10 @@ timeout -k 10 "$timeout_s" qemu-system-x86_64 \
 	-append "console=ttyS0 panic=-1 ${VM_APPEND:-quiet loglevel=4} tapctl_guest=$here/guest.sh" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs "local,path=$run,mount_tag=vmout,security_model=none" \
-	> "$run/qemu.log" 2>&1 || rc=$?
+	> "$run/qemu.log" 2>&1 &
+qpid=$!
+wait "$qpid" || rc=$?
+trap - TERM INT HUP
 t_vm=$((SECONDS - t0))
 
 [[ ${VM_VERBOSE:-0} = 1 ]] && sed 's/^/# console: /' "$run/console.log"
