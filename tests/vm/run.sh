@@ -94,10 +94,15 @@ resolve_kernel() {
 
 # Download and extract PKG VERSION into $cache/PKG_VERSION.
 fetch_kernel() {
-	local pkg=$1 ver=$2 dir=$cache/$1_$2 tmp deb kver
+	local tmp rc=0
 	tmp=$(mktemp -d "$cache/fetch.XXXXXX")
-	# shellcheck disable=SC2064 # expand now
-	trap "rm -rf '$tmp'" RETURN
+	fetch_kernel_in "$tmp" "$@" || rc=1
+	rm -rf "$tmp"
+	return "$rc"
+}
+
+fetch_kernel_in() {
+	local tmp=$1 pkg=$2 ver=$3 dir=$cache/$2_$3 deb kver
 	(cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root \
 		"$pkg=$ver") > "$tmp/apt.log" 2>&1 || {
 		sed 's/^/# /' "$tmp/apt.log"
@@ -130,21 +135,25 @@ elif [[ -n ${kpkg:-} ]]; then
 		note "apt-get download $kpkg=$kversion failed; apt-get update and retry"
 		apt-get update -q > /dev/null 2>&1 || :
 		read -r kpkg kversion < <(resolve_kernel) || :
-		[[ -n ${kpkg:-} ]] && fetch_kernel "$kpkg" "$kversion" || kpkg=
+		if [[ -z ${kpkg:-} ]] || ! fetch_kernel "$kpkg" "$kversion"; then
+			kpkg=
+		fi
 	fi
 	if [[ -n $kpkg ]]; then
 		kdir=$cache/${kpkg}_$kversion
 		note "kernel $kpkg $kversion downloaded and extracted in $((SECONDS - t0))s"
 		# Keep one kernel: drop the ones the archive no longer has.
 		for d in "$cache"/linux-image-*; do
-			[[ -d $d && $d != "$kdir" ]] && rm -rf "$d" "$cache/initramfs-$(basename "$d").gz"
+			if [[ -d $d && $d != "$kdir" ]]; then
+				rm -rf "$d" "$cache/initramfs-$(basename "$d").gz"
+			fi
 		done
 	fi
 fi
 if [[ -z $kdir ]]; then
 	# Offline: an older cached kernel still tests the same thing.
 	for d in "$cache"/linux-image-*; do
-		[[ -f $d/kver ]] && kdir=$d
+		if [[ -f $d/kver ]]; then kdir=$d; fi
 	done
 	[[ -n $kdir ]] ||
 		fail "cannot get Debian's kernel (apt-get download of linux-image-amd64's dependency failed)"
@@ -189,7 +198,7 @@ if [[ ! -s $initrd || $here/init -nt $initrd || /bin/busybox -nt $initrd ]]; the
 	install -m 0755 "$here/init" "$ir/init"
 	modprobe -d "$kdir" -S "$kver" -a --show-depends \
 		virtio_pci 9pnet_virtio 9p overlay |
-		awk '$1 == "insmod" && !seen[$2]++ { print $2 }' > "$ir/paths"
+		awk '$1 == "insmod" && !seen[$2]++ { print $2 }' > "$ir/paths" || :
 	[[ -s $ir/paths ]] || { rm -rf "$ir"; fail "cannot resolve the 9p modules of $kver"; }
 	while read -r p; do
 		cp "$p" "$ir/modules/"
