@@ -13,7 +13,8 @@
 #   vlan_bridge NAME           (common.bash) a filtering bridge in $NS, up
 #   veth_port PORT [BRIDGE]    veth PORT (in BRIDGE, default br0) and its
 #                              peer PORTp outside the bridge, both up
-#   port_vlans PORT            "VID FLAGS..." per VLAN of PORT, one a line
+#   port_vlans PORT            "VID [FLAG...]" per VLAN of PORT, one a line
+#                              ("20 PVID Egress Untagged", "30")
 #   recv_bg NAME IFNAME [VID:|any:]ETHERTYPE   a frame receiver on IFNAME,
 #                              in the background (tests/helpers/frame recv);
 #                              recv_got NAME LINE waits for what it printed
@@ -48,7 +49,7 @@ veth_port() {
 
 port_vlans() {
 	bridge -n "$NS" -j vlan show dev "$1" |
-		jq -r '.[] | .vlans[] | "\(.vlan) \(.flags // [] | join(","))"'
+		jq -r '.[] | .vlans[] | [.vlan, (.flags // [])[]] | join(" ")'
 }
 
 # Polls (10 s at most, a VM under TCG is slow) until CMD succeeds.
@@ -110,7 +111,7 @@ access_and_trunk() {
 	assert_equal "$(link_field br0 .linkinfo.info_data.vlan_filtering)" 1
 	assert_equal "$(link_field br0 .linkinfo.info_data.vlan_default_pvid)" 1
 	# The bridge itself is in its default VLAN 1, untagged.
-	assert_equal "$(port_vlans br0)" "1 PVID,Egress Untagged"
+	assert_equal "$(port_vlans br0)" "1 PVID Egress Untagged"
 	# And the host saw none of it.
 	run ip link show dev br0
 	assert_failure
@@ -119,15 +120,15 @@ access_and_trunk() {
 @test "vlan harness: bridge vlan gives a port exactly the VLANs asked" {
 	vlan_bridge br0
 	veth_port p0
-	assert_equal "$(port_vlans p0)" "1 PVID,Egress Untagged"
+	assert_equal "$(port_vlans p0)" "1 PVID Egress Untagged"
 	bridge -n "$NS" vlan add dev p0 vid 20 pvid untagged
 	bridge -n "$NS" vlan del dev p0 vid 1
-	assert_equal "$(port_vlans p0)" "20 PVID,Egress Untagged"
+	assert_equal "$(port_vlans p0)" "20 PVID Egress Untagged"
 	bridge -n "$NS" vlan add dev p0 vid 30
 	bridge -n "$NS" vlan add dev p0 vid 31
-	assert_equal "$(port_vlans p0)" "20 PVID,Egress Untagged
-30 
-31 "
+	assert_equal "$(port_vlans p0)" "20 PVID Egress Untagged
+30
+31"
 	# The peer outside the bridge is no port: it has no VLANs.
 	assert_equal "$(bridge -n "$NS" -j vlan show dev p0p | jq length)" 0
 }
