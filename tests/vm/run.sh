@@ -279,6 +279,10 @@ if [[ -s $run/bats.err ]]; then
 	sed 's/^/# stderr: /' "$run/bats.err"
 fi
 status=$(cat "$run/status")
+# On failure, the guest kernel's last words (a WARN or an oops explains a lot).
+if [[ $status != 0 && -s $run/dmesg ]]; then
+	tail -n 20 "$run/dmesg" | sed 's/^/# dmesg: /'
+fi
 if [[ -f $run/times ]]; then
 	# Guest uptimes: "up T" (PID 1 runs), "bats T", "done T".
 	note "$(awk '{ t[$1] = $2 } END {
