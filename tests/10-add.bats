@@ -92,12 +92,14 @@ load test_helper/tun
 @test "add --group: a member attaches, a non-member cannot" {
 	need_probe
 	tun_open_for_all
+	local probe
+	probe=$(reachable "$TUN_ATTACH")
 	tpc add tap0 --group 65533
 	run -0 nsx setpriv --reuid=65532 --regid=65533 --clear-groups \
-		--inh-caps=-all --bounding-set=-all -- "$TUN_ATTACH" tap0
+		--inh-caps=-all --bounding-set=-all -- "$probe" tap0
 	assert_output "attached tap0: tap persist"
 	run -1 --separate-stderr nsx setpriv --reuid=65532 --regid=65532 \
-		--clear-groups --inh-caps=-all --bounding-set=-all -- "$TUN_ATTACH" tap0
+		--clear-groups --inh-caps=-all --bounding-set=-all -- "$probe" tap0
 	assert_equal "$stderr" "tun-attach: TUNSETIFF: Operation not permitted"
 }
 

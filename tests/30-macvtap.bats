@@ -154,7 +154,7 @@ check_mode() {
 	node=$(chardev mvt0)
 	assert_equal "$(stat -L -c '%u %g %a' "$node")" "0 100 660"
 	run -0 nsx setpriv --reuid=65533 --regid=65533 --groups=100 \
-		--inh-caps=-all --bounding-set=-all -- "$MVT_OPEN" "$node"
+		--inh-caps=-all --bounding-set=-all -- "$(reachable "$MVT_OPEN")" "$node"
 	assert_output mvt0
 	run -1 nsx_as_uid 65533 "$MVT_OPEN" "$node"
 	assert_output "mvt-open: $node: Permission denied"
