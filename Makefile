@@ -32,6 +32,11 @@ datadir ?= $(datarootdir)
 mandir ?= $(datarootdir)/man
 BASH_COMPLETION_DIR ?= $(datadir)/bash-completion/completions
 ZSH_COMPLETION_DIR ?= $(datadir)/zsh/vendor-completions
+# Absolute, as configure makes them (see configure.ac); empty: not installed.
+systemdsystemunitdir ?= $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system)
+tmpfilesdir ?= $(or $(shell $(PKG_CONFIG) --variable=tmpfilesdir systemd 2>/dev/null),/usr/lib/tmpfiles.d)
+ifupdowndir ?= /etc/network
+tapctlconfdir ?= /etc/tapctl
 VERSION ?= $(shell build-aux/version.sh)
 
 # CI runs with CI=true: warnings are errors even with an old config.mk.
@@ -92,7 +97,10 @@ MAN_IN := $(wildcard man/tapctl.8.in)
 BASH_COMP := $(wildcard completions/tapctl.bash)
 ZSH_COMP := $(wildcard completions/_tapctl)
 SHELL_SCRIPTS := $(wildcard build-aux/*.sh) .ci/run tests/test_helper/common.bash \
-	$(BASH_COMP)
+	$(BASH_COMP) $(wildcard ifupdown/tapctl.in)
+
+# Installed with @SBINDIR@ replaced by the real sbindir.
+SUBST_FILES := build/tapctl.service build/ifupdown-tapctl
 
 .PHONY: all deps check check-unit check-bats check-asan check-asan-unit \
 	check-asan-bats check-docs \
@@ -175,6 +183,12 @@ $(HELPERS): tests/helpers/%: tests/helpers/%.c src/config.h
 build/tapctl.8: $(MAN_IN) config.mk
 	@mkdir -p $(@D)
 	$(call quiet,GEN,$@)sed 's/@VERSION@/$(VERSION)/g' $< > $@
+
+build/tapctl.service: systemd/tapctl.service.in config.mk
+build/ifupdown-tapctl: ifupdown/tapctl.in config.mk
+$(SUBST_FILES):
+	@mkdir -p $(@D)
+	$(call quiet,GEN,$@)sed 's|@SBINDIR@|$(sbindir)|g' $< > $@
 
 -include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) \
 	$(ASAN_UNIT_OBJS:.o=.d) $(HELPERS:tests/helpers/%=build/tests/helpers/%.d)
@@ -295,7 +309,7 @@ fuzz: src/config.h
 	fuzz/run.sh
 
 # ------------------------------------------------------------------ install
-install: tapctl $(if $(MAN_IN),build/tapctl.8)
+install: tapctl $(if $(MAN_IN),build/tapctl.8) $(SUBST_FILES)
 	install -D -m 0755 tapctl $(DESTDIR)$(sbindir)/tapctl
 ifneq ($(MAN_IN),)
 	install -D -m 0644 build/tapctl.8 $(DESTDIR)$(mandir)/man8/tapctl.8
@@ -306,6 +320,23 @@ endif
 ifneq ($(and $(ZSH_COMP),$(ZSH_COMPLETION_DIR)),)
 	install -D -m 0644 $(ZSH_COMP) $(DESTDIR)$(ZSH_COMPLETION_DIR)/_tapctl
 endif
+ifneq ($(systemdsystemunitdir),)
+	install -D -m 0644 build/tapctl.service $(DESTDIR)$(systemdsystemunitdir)/tapctl.service
+endif
+ifneq ($(tmpfilesdir),)
+	install -D -m 0644 systemd/tapctl-tmpfiles.conf $(DESTDIR)$(tmpfilesdir)/tapctl.conf
+endif
+ifneq ($(ifupdowndir),)
+	install -D -m 0755 build/ifupdown-tapctl $(DESTDIR)$(ifupdowndir)/if-pre-up.d/tapctl
+	install -D -m 0755 build/ifupdown-tapctl $(DESTDIR)$(ifupdowndir)/if-post-down.d/tapctl
+endif
+ifneq ($(tapctlconfdir),)
+	@# An administrator's declarations are never overwritten.
+	@f=$(DESTDIR)$(tapctlconfdir)/devices.conf; \
+	if [ -e "$$f" ]; then echo "  keeping $$f"; \
+	else echo "install -D -m 0644 etc/devices.conf $$f"; \
+		install -D -m 0644 etc/devices.conf "$$f"; fi
+endif
 
 uninstall:
 	rm -f $(DESTDIR)$(sbindir)/tapctl $(DESTDIR)$(mandir)/man8/tapctl.8
@@ -314,6 +345,24 @@ ifneq ($(BASH_COMPLETION_DIR),)
 endif
 ifneq ($(ZSH_COMPLETION_DIR),)
 	rm -f $(DESTDIR)$(ZSH_COMPLETION_DIR)/_tapctl
+endif
+ifneq ($(systemdsystemunitdir),)
+	rm -f $(DESTDIR)$(systemdsystemunitdir)/tapctl.service
+endif
+ifneq ($(tmpfilesdir),)
+	rm -f $(DESTDIR)$(tmpfilesdir)/tapctl.conf
+endif
+ifneq ($(ifupdowndir),)
+	rm -f $(DESTDIR)$(ifupdowndir)/if-pre-up.d/tapctl \
+		$(DESTDIR)$(ifupdowndir)/if-post-down.d/tapctl
+endif
+ifneq ($(tapctlconfdir),)
+	@# Only the example as installed: edited declarations stay.
+	@f=$(DESTDIR)$(tapctlconfdir)/devices.conf; \
+	if [ -e "$$f" ] && ! cmp -s etc/devices.conf "$$f"; then \
+		echo "  keeping $$f (changed)"; \
+	else echo "rm -f $$f"; rm -f "$$f"; \
+		rmdir "$(DESTDIR)$(tapctlconfdir)" 2>/dev/null || :; fi
 endif
 
 # --------------------------------------------------------------------- dist
