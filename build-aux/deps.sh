@@ -18,7 +18,7 @@ set -eu
 BUILD_PKGS="build-essential autoconf automake pkg-config libmnl-dev libpopt-dev"
 TEST_PKGS="bats bats-support bats-assert jq iproute2 groff-base mandoc
 shellcheck cppcheck util-linux libcap2-bin procps uml-utilities
-qemu-system-x86 bash-completion zsh strace"
+qemu-system-x86 bash-completion zsh strace ifupdown systemd"
 
 mode=all
 check_only=0
