@@ -15,6 +15,13 @@
 #   make bench            bench/run.sh (root; QUICK=1 for a short run)
 #   make fuzz             fuzz/run.sh (FUZZ_TIME=seconds per target)
 #   make install [DESTDIR=...] [prefix=...]   and uninstall
+#   make deb              the Debian package, from a clean copy of the tree:
+#                         ./tapctl_VERSION_ARCH.deb (logs in build/deb/)
+#   make lintian          lintian --fail-on error,warning on it
+#   make check-deb        as root: build, lintian, install, the bats suite
+#                         against /usr/sbin/tapctl, purge (CI: CHECK_MORE=deb)
+#   make check-installed [INSTALLED_TAPCTL=/usr/sbin/tapctl]   the bats
+#                         suite against an installed tapctl (autopkgtest)
 #   make dist distcheck clean distclean maintainer-clean cppcheck deps help
 
 SHELL := /bin/bash
@@ -103,7 +110,7 @@ SHELL_SCRIPTS := $(wildcard build-aux/*.sh) .ci/run tests/test_helper/common.bas
 SUBST_FILES := build/tapctl.service build/ifupdown-tapctl
 
 .PHONY: all deps check check-unit check-bats check-asan check-asan-unit \
-	check-asan-bats check-docs \
+	check-asan-bats check-docs check-deb check-installed deb lintian \
 	check-cppcheck cppcheck demo bench fuzz install uninstall dist distcheck \
 	clean distclean maintainer-clean help
 
@@ -111,7 +118,8 @@ all: tapctl
 
 # ---------------------------------------------------------------- bootstrap
 # Goals that must not run configure on a fresh clone.
-NOCONFIG_GOALS := clean distclean maintainer-clean deps dist distcheck help
+NOCONFIG_GOALS := clean distclean maintainer-clean deps dist distcheck help \
+	deb lintian
 ifneq ($(MAKECMDGOALS),)
 ifeq ($(filter-out $(NOCONFIG_GOALS),$(MAKECMDGOALS)),)
 NOCONFIG := 1
@@ -199,7 +207,8 @@ $(SUBST_FILES):
 # build-aux/tap-summary.awk counts it.  `make check` runs all parts even
 # when one fails, then prints one "N passed, N failed[, N skipped]" line
 # and fails if anything failed.
-CHECK_PARTS := unit bats asan-unit asan-bats docs cppcheck
+# CHECK_MORE=deb adds check-deb (CI does).
+CHECK_PARTS := unit bats asan-unit asan-bats docs cppcheck $(CHECK_MORE)
 
 BATS ?= bats
 BATS_FLAGS ?= --tap --timing --print-output-on-failure
@@ -365,6 +374,52 @@ ifneq ($(tapctlconfdir),)
 		rmdir "$(DESTDIR)$(tapctlconfdir)" 2>/dev/null || :; fi
 endif
 
+# ---------------------------------------------------------------------- deb
+# dpkg-buildpackage in build/deb/tapctl, a copy of the tracked files (of
+# everything but build output in a tree that is not a git work tree, such
+# as an unpacked tarball), so that the tree's own build is left alone and
+# the results land in build/deb/, never in the tree's parent.  The .deb is
+# copied here, as `make dist` leaves its tarball here.
+DEB_DIR := build/deb
+
+deb:
+	@build-aux/deps.sh --deb
+	@set -e; rm -rf $(DEB_DIR); mkdir -p $(DEB_DIR)/tapctl; \
+	if [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$$(pwd -P)" ]; then \
+		git ls-files -z | tar --null -T - -cf - | tar -C $(DEB_DIR)/tapctl -xf -; \
+	else \
+		tar --exclude=./build --exclude=./build-asan --exclude='./*.deb' \
+			--exclude=./tapctl-\*.tar.gz -cf - . | tar -C $(DEB_DIR)/tapctl -xf -; \
+	fi; \
+	echo "  DPKG    $(DEB_DIR)/build.log"; \
+	if ! (cd $(DEB_DIR)/tapctl && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		dpkg-buildpackage -us -uc -b) > $(DEB_DIR)/build.log 2>&1; then \
+		tail -n 40 $(DEB_DIR)/build.log >&2; \
+		echo "make deb: dpkg-buildpackage failed: see $(DEB_DIR)/build.log" >&2; \
+		exit 1; \
+	fi; \
+	rm -f tapctl_*.deb; cp $(DEB_DIR)/tapctl_*.deb .; \
+	for f in tapctl_*.deb; do echo "  DEB     $$f"; done
+
+lintian:
+	@set -- $(DEB_DIR)/tapctl_*.changes; [ -e "$$1" ] || \
+		{ echo "make lintian: no package: run make deb" >&2; exit 1; }; \
+	echo "lintian --fail-on error,warning $$*"; \
+	lintian --fail-on error,warning "$$@"
+
+# The bats suite against an installed tapctl (the autopkgtest runs this);
+# only the test probes are built.
+INSTALLED_TAPCTL ?= /usr/sbin/tapctl
+
+check-installed: $(HELPERS)
+	@$(call run_part,installed,$(call run_bats,$(INSTALLED_TAPCTL)))
+
+# TAP for the whole round trip; see build-aux/check-deb.sh.
+check-deb: $(HELPERS)
+	@$(call run_part,deb,BATS="$(BATS)" BATS_FLAGS="$(BATS_FLAGS)" \
+		BATS_FILES="$(BATS_FILES)" BATS_TEST_TIMEOUT=$(BATS_TEST_TIMEOUT) \
+		BATS_TIMEOUT=$(BATS_TIMEOUT) MAKE="$(MAKE)" build-aux/check-deb.sh)
+
 # --------------------------------------------------------------------- dist
 # The tracked files as they are in the work tree, plus a configure made
 # inside the copy from .tarball-version, so the tarball needs no autoconf.
@@ -396,7 +451,7 @@ distcheck: dist
 
 # -------------------------------------------------------------------- clean
 clean:
-	rm -rf build build-asan tapctl $(HELPERS)
+	rm -rf build build-asan tapctl $(HELPERS) tapctl_*.deb
 
 distclean: clean
 	rm -rf config.mk config.status config.log src/config.h autom4te.cache \
