@@ -378,8 +378,10 @@ endif
 # dpkg-buildpackage in build/deb/tapctl, a copy of the tracked files (of
 # everything but build output in a tree that is not a git work tree, such
 # as an unpacked tarball), so that the tree's own build is left alone and
-# the results land in build/deb/, never in the tree's parent.  The .deb is
-# copied here, as `make dist` leaves its tarball here.
+# the results land in build/deb/, never in the tree's parent.  A full
+# build (source too: the .dsc is what autopkgtest and lintian's source
+# checks take).  The .deb is copied here, as `make dist` leaves its
+# tarball here.
 DEB_DIR := build/deb
 
 deb:
@@ -393,7 +395,7 @@ deb:
 	fi; \
 	echo "  DPKG    $(DEB_DIR)/build.log"; \
 	if ! (cd $(DEB_DIR)/tapctl && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-		dpkg-buildpackage -us -uc -b) > $(DEB_DIR)/build.log 2>&1; then \
+		dpkg-buildpackage -us -uc) > $(DEB_DIR)/build.log 2>&1; then \
 		tail -n 40 $(DEB_DIR)/build.log >&2; \
 		echo "make deb: dpkg-buildpackage failed: see $(DEB_DIR)/build.log" >&2; \
 		exit 1; \
