@@ -372,12 +372,36 @@ nsx_etc() {
 	' _ "$BATS_TEST_TMPDIR" "$ETC_TAPCTL" "$NS" "$@"
 }
 
+# The unit's CapabilityBoundingSet= as setpriv's --bounding-set.
+unit_caps() {
+	sed -n 's/^CapabilityBoundingSet=//p' "$UNIT" | tr 'A-Z ' 'a-z\n' |
+		sed -n 's/^cap_/+/p' | paste -sd, -
+}
+
+@test "boot: the unit's sandbox leaves tapctl its devices and capabilities" {
+	unit_file
+	# Any of these makes a device allow-list (ProtectClock= implies
+	# DeviceAllow=char-rtc), which would deny /dev/net/tun and /dev/tapN.
+	run grep -E '^(PrivateDevices|DevicePolicy|DeviceAllow|ProtectClock|PrivateNetwork|PrivateUsers)=' "$UNIT"
+	assert_output ""
+	run -0 unit_caps
+	local c
+	for c in net_admin chown mknod sys_ptrace; do
+		[[ ,$output, == *,+$c,* ]] || fail "CapabilityBoundingSet lacks CAP_${c^^}"
+	done
+	run -0 grep -x 'ReadWritePaths=-/run/tapctl' "$UNIT"
+	run -0 grep -E '^RestrictAddressFamilies=.*AF_NETLINK' "$UNIT"
+}
+
 @test "boot: the unit's ExecStart and ExecReload, run by hand, apply /etc/tapctl/devices.conf" {
 	"$TAPCTL" apply --help >/dev/null 2>&1 || skip "apply not built yet"
 	unit_file
-	local start reload
-	start=$(sed -n 's/^ExecStart=//p' "$UNIT")
-	reload=$(sed -n 's/^ExecReload=//p' "$UNIT")
+	local start reload caps
+	# With the unit's capabilities only, and no new privileges, as systemd
+	# would run them.
+	caps=$(unit_caps)
+	start="setpriv --bounding-set=-all,$caps --no-new-privs -- $(sed -n 's/^ExecStart=//p' "$UNIT")"
+	reload="setpriv --bounding-set=-all,$caps --no-new-privs -- $(sed -n 's/^ExecReload=//p' "$UNIT")"
 	ETC_TAPCTL=$BATS_TEST_TMPDIR/etc-tapctl
 	mkdir -p "$ETC_TAPCTL"
 	printf '%s\n' "# two guests" "vm0 --user 1000 --vnet-hdr --bridge br0" \
