@@ -408,6 +408,7 @@ unit_caps() {
 		"vm1 --tun --mtu 1280" > "$ETC_TAPCTL/devices.conf"
 	# shellcheck disable=SC2086 # the unit's command line, split as systemd does
 	run -0 nsx_etc $start
+	assert_output $'created vm0\ncreated vm1'
 	assert_equal "$(sysfs vm0 owner)" 1000
 	assert_equal "$(link_field vm0 .master)" br0
 	assert_equal "$(link_field vm0 .linkinfo.info_data.vnet_hdr)" true
@@ -420,10 +421,15 @@ unit_caps() {
 		"vm1 --tun --mtu 1400" > "$ETC_TAPCTL/devices.conf"
 	# shellcheck disable=SC2086
 	run -0 nsx_etc $reload
+	assert_output $'unchanged vm0\nchanged vm1: mtu'
 	assert_equal "$(sysfs vm1 mtu)" 1400
 	assert_equal "$(link_field vm0 .ifindex)" "$idx"
 	# And again: nothing left to do.
 	# shellcheck disable=SC2086
 	run -0 nsx_etc $reload
+	assert_output $'unchanged vm0\nunchanged vm1'
 	assert_equal "$(sysfs vm1 mtu)" 1400
+	# Nothing outside the declarations.
+	run -0 ip -n "$NS" -j link show
+	assert_equal "$(jq -r '[.[].ifname] | sort | join(" ")' <<<"$output")" "br0 lo vm0 vm1"
 }
