@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "add.h"
+#include "brport.h"
 #include "cmd.h"
 #include "compat.h"
 #include "ctx.h"
@@ -16,6 +17,33 @@
 #include "opt.h"
 #include "parse.h"
 #include "tun.h"
+
+/*
+ * The settings of a new tap in one RTM_NEWLINK, but the bridge-port
+ * ones need a port: then the tap joins its bridge down, and goes up
+ * once they are made, so that it never forwards in the wrong VLAN.
+ */
+static int configure(struct ctx *ctx, const struct link_opts *o,
+		     const char *name)
+{
+	struct link_change ch = o->ch, up = { .mask = LC_UP, .up = o->ch.up };
+	int ifindex, ret;
+
+	if (o->port.mask)
+		ch.mask &= ~(unsigned int)LC_UP;
+	if ((ret = link_change(ctx, 0, name, &ch)))
+		return linkopt_change_failed(ctx, o, ret);
+	if (!o->port.mask)
+		return 0;
+	ifindex = (int)if_nametoindex(name);
+	if (!ifindex)
+		return err_sys(ctx, -errno, "look up");
+	if ((ret = brport_set(ctx, ifindex, &o->port)))
+		return ret;
+	if ((o->ch.mask & LC_UP) && (ret = link_change(ctx, ifindex, NULL, &up)))
+		return err_sys(ctx, ret, "bring up");
+	return 0;
+}
 
 /*
  * A tun/tap device is made with TUNSETIFF and configured while our
@@ -65,10 +93,8 @@ static int add_tun(struct ctx *ctx, struct link_opts *o, char name[IFNAMSIZ],
 		o->ch.mac[0] = 0xfe;
 		o->ch.mask |= LC_MAC;
 	}
-	if ((ret = link_change(ctx, 0, name, &o->ch))) {
-		linkopt_change_failed(ctx, o, ret);
+	if ((ret = configure(ctx, o, name)))
 		goto out;
-	}
 	if (keep_fd) {
 		*keep_fd = fd;
 		return 0;

@@ -196,7 +196,10 @@ static const char *add_option(const struct link_opts *lo)
 		{ lo->mac, "--mac" }, { lo->mtu, "--mtu" },
 		{ lo->txqlen, "--txqueuelen" }, { lo->up, "--up" },
 		{ lo->down, "--down" }, { lo->bridge, "--bridge" },
-		{ lo->nobridge, "--nobridge" },
+		{ lo->nobridge, "--nobridge" }, { lo->pvid, "--pvid" },
+		{ lo->vlan, "--vlan" }, { lo->isolated, "--isolated" },
+		{ lo->no_isolated, "--no-isolated" },
+		{ lo->nsrcmac, "--source-mac" },
 	};
 	size_t i;
 

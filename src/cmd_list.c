@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <net/if.h>
 
+#include "brport.h"
 #include "cmd.h"
 #include "ctx.h"
 #include "holder.h"
@@ -21,9 +22,135 @@ struct links {
 	size_t n, cap;
 };
 
+struct port {
+	int ifindex;
+	struct brport bp;
+};
+
+struct ports {
+	struct port *v;
+	size_t n, cap;
+};
+
 /* What list_print_link may consult while a list runs. */
 static const struct links *all_links;
 static const struct holders *all_holders;
+static const struct ports *all_ports;
+static bool details;
+
+static int collect_port(int ifindex, const struct brport *bp, void *data)
+{
+	struct ports *p = data;
+	struct port *v;
+
+	if (p->n == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 16;
+		v = realloc(p->v, p->cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		p->v = v;
+	}
+	p->v[p->n].ifindex = ifindex;
+	p->v[p->n++].bp = *bp;
+	return 0;
+}
+
+/*
+ * The bridge port @li is: from the one AF_BRIDGE dump of a list, or its
+ * own for add -j. NULL if it is none.
+ */
+static const struct brport *port_of(struct ctx *ctx, const struct link_info *li,
+				    struct brport *buf)
+{
+	size_t i;
+
+	if (!li->master)
+		return NULL;
+	if (!all_ports)
+		return brport_get(ctx, li->ifindex, buf) ? NULL : buf;
+	for (i = 0; i < all_ports->n; i++)
+		if (all_ports->v[i].ifindex == li->ifindex)
+			return &all_ports->v[i].bp;
+	return NULL;
+}
+
+/* pvid, vlans and isolated: null for a device in no bridge. */
+static void print_port_json(struct out *o, const struct brport *bp)
+{
+	unsigned int vid;
+
+	if (!bp) {
+		out_null(o, "pvid", NULL);
+		out_null(o, "vlans", NULL);
+		out_null(o, "isolated", NULL);
+		return;
+	}
+	if (bp->vlans.pvid)
+		out_uint(o, "pvid", NULL, bp->vlans.pvid);
+	else
+		out_null(o, "pvid", NULL);
+	out_arr_open(o, "vlans");
+	for (vid = PARSE_VID_MIN; vid <= PARSE_VID_MAX; vid++)
+		if (brport_vlan_tagged(&bp->vlans, vid))
+			out_item_uint(o, vid);
+	out_arr_close(o);
+	out_bool(o, "isolated", NULL, bp->isolated);
+}
+
+/* -d: "    bridge port: pvid 20, tagged 30,40-50, isolated". */
+static void print_port_text(struct out *o, const struct brport *bp)
+{
+	const struct brport_vlans *v = &bp->vlans;
+	unsigned int vid, end;
+	char text[64];
+	bool any = false;
+
+	if (v->pvid)
+		snprintf(text, sizeof(text), "\n    bridge port: pvid %u, tagged ",
+			 v->pvid);
+	else
+		snprintf(text, sizeof(text), "\n    bridge port: pvid -, tagged ");
+	out_text(o, text);
+	for (vid = PARSE_VID_MIN; vid <= PARSE_VID_MAX; vid = end + 1) {
+		end = vid;
+		if (!brport_vlan_tagged(v, vid))
+			continue;
+		while (end < PARSE_VID_MAX && brport_vlan_tagged(v, end + 1))
+			end++;
+		if (end == vid)
+			snprintf(text, sizeof(text), "%s%u", any ? "," : "", vid);
+		else
+			snprintf(text, sizeof(text), "%s%u-%u", any ? "," : "",
+				 vid, end);
+		out_text(o, text);
+		any = true;
+	}
+	out_text(o, any ? "" : "-");
+	out_text(o, bp->isolated ? ", isolated" : ", not isolated");
+}
+
+/* A macvtap's source MACs (sorted; the kernel's hash order is none). */
+static void print_srcmacs(struct out *o, const struct link_info *li)
+{
+	uint32_t i, n = li->nsrcmacs < LINK_SRCMACS_MAX ? li->nsrcmacs :
+			LINK_SRCMACS_MAX;
+	char mac[18];
+
+	out_arr_open(o, "source_macs");
+	if (details && n)
+		out_text(o, "\n    source MACs:");
+	for (i = 0; i < n; i++) {
+		parse_format_mac(li->srcmacs[i], mac);
+		out_item_str(o, mac);
+		if (details) {
+			out_text(o, " ");
+			out_text(o, mac);
+		}
+	}
+	if (details && li->nsrcmacs > n)
+		out_text(o, " ...");
+	out_arr_close(o);
+}
 
 static int collect(const struct link_info *li, void *data)
 {
@@ -122,6 +249,8 @@ int list_print_link(struct ctx *ctx, const struct link_info *li)
 	struct out *o = &ctx->out;
 	bool mvt = li->kind == LINK_MACVTAP;
 	char mac[18], flags[64], chardev[256], b1[IFNAMSIZ], b2[IFNAMSIZ];
+	const struct brport *bp;
+	struct brport buf;
 	struct stat st;
 
 	parse_format_mac(li->mac, mac);
@@ -168,11 +297,17 @@ int list_print_link(struct ctx *ctx, const struct link_info *li)
 	out_bool(o, "up", NULL, li->flags & IFF_UP);
 	out_str(o, "operstate", NULL, operstate(li->operstate));
 	out_str(o, "master", " %s", name_of(ctx, li->master, b2));
+	bp = port_of(ctx, li, &buf);
+	print_port_json(o, bp);
 	if (mvt) {
 		out_str(o, "link", NULL, name_of(ctx, li->link, b1));
 		out_str(o, "mode", NULL, parse_macvtap_mode_name(li->macvlan_mode));
 		out_str(o, "chardev", " %s", chardev[0] ? chardev : NULL);
 	}
+	if (details && bp)
+		print_port_text(o, bp);
+	if (mvt)
+		print_srcmacs(o, li);
 	print_holders(ctx, li);
 	out_obj_close(o);
 	out_text(o, "\n");
@@ -195,6 +330,17 @@ static bool wanted(const struct link_info *li, const char **names)
 		return true;
 	for (; *names; names++)
 		if (!strcmp(*names, li->ifname))
+			return true;
+	return false;
+}
+
+/* One AF_BRIDGE dump serves them all, if any is in a bridge. */
+static bool any_port(const struct links *l, const char **names)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].master && wanted(&l->v[i], names))
 			return true;
 	return false;
 }
@@ -243,14 +389,15 @@ static int check_names(struct ctx *ctx, const struct links *l,
 
 int cmd_list(struct ctx *ctx, int argc, const char **argv)
 {
-	int details = 0;
+	int want_details = 0;
 	struct poptOption table[] = {
-		{ "details", 'd', POPT_ARG_NONE, &details, 0,
+		{ "details", 'd', POPT_ARG_NONE, &want_details, 0,
 		  "also show the processes that hold each device", NULL },
 		OPT_HELP,
 		POPT_TABLEEND
 	};
 	struct links l = { 0 };
+	struct ports ports = { 0 };
 	struct holders h = { 0 };
 	struct holder_dev *devs = NULL;
 	size_t ndevs = 0;
@@ -278,16 +425,22 @@ int cmd_list(struct ctx *ctx, int argc, const char **argv)
 	/* -q: the exit status alone says whether every NAME is a device. */
 	if ((ret = check_names(ctx, &l, names)) || ctx->quiet)
 		goto out;
-	if (details && (ret = mvt_devs(ctx, &l, names, &devs, &ndevs))) {
+	if (want_details && (ret = mvt_devs(ctx, &l, names, &devs, &ndevs))) {
 		err_sys(ctx, ret, NULL);
 		goto out;
 	}
-	if (details && (ret = holder_scan(&h, devs, ndevs))) {
+	if (want_details && (ret = holder_scan(&h, devs, ndevs))) {
 		err_sys(ctx, ret, "scan /proc");
 		goto out;
 	}
+	if (any_port(&l, names) && (ret = brport_dump(ctx, collect_port, &ports))) {
+		err_sys(ctx, ret, "dump bridge ports");
+		goto out;
+	}
+	all_ports = &ports;
 	all_links = &l;
-	all_holders = details ? &h : NULL;
+	all_holders = want_details ? &h : NULL;
+	details = want_details;
 	list_print_header(ctx);
 	out_arr_open(&ctx->out, NULL);
 	for (i = 0; i < l.n; i++)
@@ -297,7 +450,10 @@ int cmd_list(struct ctx *ctx, int argc, const char **argv)
 	out_end(&ctx->out);
 	all_links = NULL;
 	all_holders = NULL;
+	all_ports = NULL;
 out:
+	details = false;
+	free(ports.v);
 	free(l.v);
 	holder_free(&h);
 	free(devs);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "brport.h"
 #include "compat.h"
 #include "ctx.h"
 #include "holder.h"
@@ -123,26 +124,98 @@ static void bridge_mac(const struct link_info *li, struct link_opts *o)
 }
 
 /*
- * The link change goes first, as the one step likely to fail; the
- * ioctls after it, persistence last. A failure puts back what was done.
+ * Bridge-port settings need the device to be a port, and a port that
+ * joins a bridge forwards at once if it is up: then it joins down and
+ * goes up again after them, so that it never forwards in a VLAN it is
+ * not meant to. @ch is o->ch as the first RTM_NEWLINK sends it.
+ */
+static bool port_first(const struct link_info *li, const struct link_opts *o,
+		       struct link_change *ch)
+{
+	bool joins = (o->ch.mask & LC_MASTER) && o->ch.master &&
+		     o->ch.master != li->master;
+
+	*ch = o->ch;
+	if (!o->port.mask)
+		return false;
+	ch->mask &= ~(unsigned int)LC_UP;
+	if (joins && (li->flags & IFF_UP)) {
+		ch->mask |= LC_UP;
+		ch->up = false;
+	}
+	return true;
+}
+
+static int port_then_up(struct ctx *ctx, const struct link_info *li,
+			const struct link_opts *o, const struct link_change *ch)
+{
+	struct link_change up = { .mask = LC_UP, .up = li->flags & IFF_UP };
+	int ret;
+
+	if ((ret = brport_set(ctx, li->ifindex, &o->port)))
+		return ret;
+	if (o->ch.mask & LC_UP)
+		up.up = o->ch.up;
+	if (!(ch->mask & LC_UP) && !(o->ch.mask & LC_UP))
+		return 0;
+	ret = link_change(ctx, li->ifindex, NULL, &up);
+	return ret ? err_sys(ctx, ret, up.up ? "bring up" : "bring down") : 0;
+}
+
+/*
+ * The port's settings before, to put back on failure: all of them if it
+ * leaves its bridge for another (where it starts afresh), else those
+ * the options change. @has is false if it is no bridge port.
+ */
+static int port_before(struct ctx *ctx, const struct link_info *li,
+		       const struct link_opts *o, struct brport *old, bool *has)
+{
+	int ret;
+
+	*has = false;
+	if (!o->port.mask || !li->master)
+		return 0;
+	ret = brport_get(ctx, li->ifindex, old);
+	if (ret == -ENOENT)
+		return 0;
+	if (ret)
+		return err_sys(ctx, ret, "read the bridge port");
+	if (!(o->ch.mask & LC_MASTER) || o->ch.master == li->master)
+		old->mask &= o->port.mask;
+	*has = true;
+	return 0;
+}
+
+/*
+ * The link change goes first, as the one step likely to fail; then the
+ * bridge port, the ioctls after it, persistence last. A failure puts
+ * back what was done: the link first (back in its old bridge), then
+ * that port's settings.
  */
 static int apply(struct ctx *ctx, const struct link_info *li,
 		 struct link_opts *o)
 {
-	struct link_change undo;
+	struct link_change ch, all, undo;
+	struct brport old;
+	bool port, has_old;
 	int fd = -1, ret;
 
+	if ((ret = port_before(ctx, li, o, &old, &has_old)))
+		return ret;
+	port = port_first(li, o, &ch);
 	if (li->kind != LINK_MACVTAP && needs_tun_fd(o)) {
 		fd = attach(ctx, li);
 		if (fd < 0)
 			return fd;
 	}
-	ret = link_change(ctx, li->ifindex, NULL, &o->ch);
+	ret = link_change(ctx, li->ifindex, NULL, &ch);
 	if (ret) {
 		linkopt_change_failed(ctx, o, ret);
 		/* The kernel applies attributes in turn and keeps the first. */
 		goto undo;
 	}
+	if (port && (ret = port_then_up(ctx, li, o, &ch)))
+		goto undo;
 	if (fd >= 0 && (ret = tun_ioctls(ctx, fd, li, o)))
 		goto undo;
 	/* A macvtap's owner is its character device's. */
@@ -152,8 +225,12 @@ static int apply(struct ctx *ctx, const struct link_info *li,
 		goto undo;
 	goto out;
 undo:
-	link_change_inverse(li, &o->ch, &undo);
+	all = o->ch;
+	all.mask |= ch.mask;
+	link_change_inverse(li, &all, &undo);
 	link_change(ctx, li->ifindex, NULL, &undo);
+	if (has_old)
+		brport_set(ctx, li->ifindex, &old);
 out:
 	if (fd >= 0)
 		close(fd);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/if_link.h>
 #include <linux/if_tun.h>
@@ -145,7 +146,12 @@ static void parse_tun(const struct nlattr *data, struct link_info *li)
 			mnl_attr_get_u32(tb[IFLA_TUN_NUM_DISABLED_QUEUES]);
 }
 
-/* The kernel lists source MACs in its hash order; kept as they come. */
+static int mac_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, 6);
+}
+
+/* The kernel lists source MACs in its hash order: sorted here. */
 static void parse_macvlan(const struct nlattr *data, struct link_info *li)
 {
 	const struct nlattr *mv[IFLA_MACVLAN_MAX + 1] = { NULL };
@@ -164,6 +170,8 @@ static void parse_macvlan(const struct nlattr *data, struct link_info *li)
 			memcpy(li->srcmacs[li->nsrcmacs], mnl_attr_get_payload(a), 6);
 		li->nsrcmacs++;
 	}
+	qsort(li->srcmacs, li->nsrcmacs < LINK_SRCMACS_MAX ? li->nsrcmacs :
+	      LINK_SRCMACS_MAX, sizeof(li->srcmacs[0]), mac_cmp);
 	if (mv[IFLA_MACVLAN_MACADDR_COUNT] &&
 	    mnl_attr_get_u32(mv[IFLA_MACVLAN_MACADDR_COUNT]) > li->nsrcmacs)
 		li->nsrcmacs = mnl_attr_get_u32(mv[IFLA_MACVLAN_MACADDR_COUNT]);

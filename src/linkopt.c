@@ -16,7 +16,8 @@
 enum {
 	LO_USER = 1000, LO_GROUP, LO_MAC, LO_MTU, LO_TXQLEN, LO_UP, LO_DOWN,
 	LO_BRIDGE, LO_NOBRIDGE, LO_TAP, LO_TUN, LO_MACVTAP, LO_MODE,
-	LO_VNET_HDR, LO_MQ, LO_PI, LO_PERSIST, LO_NO_PERSIST,
+	LO_VNET_HDR, LO_MQ, LO_PI, LO_PERSIST, LO_NO_PERSIST, LO_PVID, LO_VLAN,
+	LO_NOVLAN, LO_ISOLATED, LO_NO_ISOLATED, LO_SRCMAC,
 };
 
 const struct poptOption linkopt_common[] = {
@@ -43,6 +44,18 @@ const struct poptOption linkopt_common[] = {
 	{ "mode", 0, POPT_ARG_STRING, NULL, LO_MODE,
 	  "macvtap mode: bridge (default), vepa, private, passthru, source",
 	  "MODE" },
+	{ "pvid", 0, POPT_ARG_STRING, NULL, LO_PVID,
+	  "bridge port: untagged frames join VLAN VID, which leaves untagged",
+	  "VID" },
+	{ "vlan", 0, POPT_ARG_STRING, NULL, LO_VLAN,
+	  "bridge port: the VLANs it carries tagged (10,20,100-110)", "LIST" },
+	{ "isolated", 0, POPT_ARG_NONE, NULL, LO_ISOLATED,
+	  "bridge port isolation: forward only to ports not isolated", NULL },
+	{ "no-isolated", 0, POPT_ARG_NONE, NULL, LO_NO_ISOLATED,
+	  "end bridge port isolation", NULL },
+	{ "source-mac", 0, POPT_ARG_STRING, NULL, LO_SRCMAC,
+	  "macvtap --mode source: take frames from MAC (repeat for more)",
+	  "MAC" },
 	POPT_TABLEEND
 };
 
@@ -66,12 +79,49 @@ const struct poptOption linkopt_set[] = {
 	  NULL },
 	{ "no-persist", 0, POPT_ARG_NONE, NULL, LO_NO_PERSIST,
 	  "make transient: gone with its last descriptor", NULL },
+	{ "novlan", 0, POPT_ARG_NONE, NULL, LO_NOVLAN,
+	  "bridge port: back to the bridge's default VLAN alone", NULL },
 	POPT_TABLEEND
 };
+
+/* --vlan given again adds its list to the first. */
+static void take_vlan(struct link_opts *o, poptContext pc)
+{
+	char *prev = o->vlan, *next = NULL;
+
+	o->vlan = NULL;
+	opt_take(pc, &o->vlan);
+	if (prev && o->vlan && asprintf(&next, "%s,%s", prev, o->vlan) >= 0) {
+		free(o->vlan);
+		o->vlan = next;
+	}
+	free(prev);
+}
+
+static void take_srcmac(struct link_opts *o, poptContext pc)
+{
+	char **v = realloc(o->srcmac, (o->nsrcmac + 1) * sizeof(*v));
+
+	if (!v) {
+		o->oom = true;
+		return;
+	}
+	o->srcmac = v;
+	v[o->nsrcmac] = NULL;
+	opt_take(pc, &v[o->nsrcmac]);
+	if (v[o->nsrcmac])
+		o->nsrcmac++;
+}
 
 int linkopt_handle(struct link_opts *o, poptContext pc, int val)
 {
 	switch (val) {
+	case LO_PVID: opt_take(pc, &o->pvid); break;
+	case LO_VLAN: take_vlan(o, pc); break;
+	case LO_NOVLAN: o->novlan = true; break;
+	case LO_ISOLATED: o->isolated = true; break;
+	case LO_NO_ISOLATED: o->no_isolated = true; break;
+	case LO_SRCMAC: take_srcmac(o, pc); break;
 	case LO_USER: opt_take(pc, &o->user); break;
 	case LO_GROUP: opt_take(pc, &o->group); break;
 	case LO_MAC: opt_take(pc, &o->mac); break;
@@ -105,6 +155,12 @@ void linkopt_free(struct link_opts *o)
 	free(o->bridge);
 	free(o->macvtap);
 	free(o->mode);
+	free(o->pvid);
+	free(o->vlan);
+	while (o->nsrcmac)
+		free(o->srcmac[--o->nsrcmac]);
+	free(o->srcmac);
+	o->srcmac = NULL;
 }
 
 static int exclusive(struct ctx *ctx, const struct link_opts *o)
@@ -117,6 +173,149 @@ static int exclusive(struct ctx *ctx, const struct link_opts *o)
 		return err_usage(ctx, "--bridge and --nobridge exclude each other");
 	if (o->persist && o->no_persist)
 		return err_usage(ctx, "--persist and --no-persist exclude each other");
+	return 0;
+}
+
+bool linkopt_port_vlans(const struct link_opts *o)
+{
+	return o->pvid || o->vlan || o->novlan;
+}
+
+bool linkopt_port(const struct link_opts *o)
+{
+	return linkopt_port_vlans(o) || o->isolated || o->no_isolated;
+}
+
+/* The first bridge-port option given, for messages. */
+static const char *port_option(const struct link_opts *o)
+{
+	if (o->pvid)
+		return "--pvid";
+	if (o->vlan)
+		return "--vlan";
+	if (o->novlan)
+		return "--novlan";
+	return o->isolated ? "--isolated" : "--no-isolated";
+}
+
+static int check_vlans(struct ctx *ctx, struct link_opts *o)
+{
+	struct vid_set tagged = { { 0 } };
+	const char *why, *bad;
+	uint16_t pvid = 0;
+	int len;
+
+	if (o->pvid && parse_vid(o->pvid, &pvid, &why))
+		return err_usage(ctx, "--pvid: \"%s\": %s", o->pvid, why);
+	if (o->vlan && parse_vlan_list(o->vlan, &tagged, &why, &bad)) {
+		len = (int)strcspn(bad, ",");
+		if ((size_t)len == strlen(o->vlan))
+			return err_usage(ctx, "--vlan: \"%s\": %s", o->vlan, why);
+		return err_usage(ctx, "--vlan: \"%s\": \"%.*s\": %s", o->vlan,
+				 len, bad, why);
+	}
+	if (pvid && vid_set_has(&tagged, pvid))
+		return err_usage(ctx, "--pvid %u is also in --vlan: a VLAN leaves the port either untagged (--pvid) or tagged (--vlan)",
+				 pvid);
+	if (o->pvid || o->vlan) {
+		brport_vlans_make(&o->port.vlans, pvid, &tagged);
+		o->port.mask |= BRPORT_VLANS;
+	}
+	return 0;
+}
+
+/* The list a source-mode macvtap takes, each address once. */
+static int check_srcmacs(struct ctx *ctx, struct link_opts *o)
+{
+	unsigned int i, j, n = 0;
+	const char *why;
+	uint8_t mac[6];
+
+	if (o->oom)
+		return err_sys(ctx, -ENOMEM, NULL);
+	if (!o->nsrcmac)
+		return 0;
+	if (o->nsrcmac > LINK_SRCMACS_MAX)
+		return err_usage(ctx, "--source-mac: at most %d addresses",
+				 LINK_SRCMACS_MAX);
+	for (i = 0; i < o->nsrcmac; i++) {
+		if (parse_mac(o->srcmac[i], mac, &why))
+			return err_usage(ctx, "--source-mac: \"%s\": %s",
+					 o->srcmac[i], why);
+		for (j = 0; j < n && memcmp(o->ch.srcmacs[j], mac, 6); j++)
+			;
+		if (j == n)
+			memcpy(o->ch.srcmacs[n++], mac, 6);
+	}
+	o->ch.nsrcmacs = n;
+	o->ch.mask |= LC_SRCMACS;
+	return 0;
+}
+
+/* Syntax of the bridge-port and source-MAC options. */
+static int check_port_syntax(struct ctx *ctx, struct link_opts *o)
+{
+	int ret;
+
+	if (o->isolated && o->no_isolated)
+		return err_usage(ctx, "--isolated and --no-isolated exclude each other");
+	if (o->novlan && (o->pvid || o->vlan))
+		return err_usage(ctx, "--novlan excludes --pvid and --vlan");
+	if (o->nobridge && linkopt_port(o))
+		return err_usage(ctx, "--nobridge excludes --pvid, --vlan, --novlan, --isolated and --no-isolated");
+	if ((ret = check_vlans(ctx, o)) || (ret = check_srcmacs(ctx, o)))
+		return ret;
+	if (o->isolated || o->no_isolated) {
+		o->port.mask |= BRPORT_ISOLATED;
+		o->port.isolated = o->isolated;
+	}
+	return 0;
+}
+
+/*
+ * The bridge that the port options are for: --bridge BR, else the one
+ * the device is a port of already. VLANs need one that filters them,
+ * and --novlan takes its default VLAN.
+ */
+static int check_port(struct ctx *ctx, struct link_opts *o,
+		      enum link_kind kind, const struct link_info *dev)
+{
+	const struct link_info *br = NULL;
+	struct link_info master;
+	uint32_t mode;
+	int ret;
+
+	mode = o->mode || !dev ? o->mode_val : dev->macvlan_mode;
+	if (o->nsrcmac && (kind != LINK_MACVTAP || mode != MACVLAN_MODE_SOURCE))
+		return err_usage(ctx, "--source-mac: only for a macvtap in source mode (--mode source)");
+	if (!linkopt_port(o))
+		return 0;
+	if (o->bridge) {
+		br = &o->br;
+	} else if (dev && dev->master && kind == LINK_TAP) {
+		if ((ret = link_get_index(ctx, dev->master, &master)))
+			return err_sys(ctx, ret, "look up its bridge");
+		if (master.is_bridge)
+			br = &master;
+	}
+	if (!br)
+		return err_usage(ctx, "%s: not a bridge port (give --bridge BR)",
+				 port_option(o));
+	if (!linkopt_port_vlans(o))
+		return 0;
+	/* Without the kernel option, a bridge does not report its default. */
+	if (!br->vlan_filtering && !br->has_default_pvid)
+		return err_fail(ctx, -EOPNOTSUPP,
+				"%s: this kernel's bridges cannot filter VLANs (it is built without CONFIG_BRIDGE_VLAN_FILTERING)",
+				port_option(o));
+	if (!br->vlan_filtering)
+		return err_fail(ctx, -EOPNOTSUPP,
+				"%s: bridge %s does not filter VLANs (vlan_filtering 0)",
+				port_option(o), br->ifname);
+	if (o->novlan) {
+		brport_vlans_make(&o->port.vlans, br->default_pvid, NULL);
+		o->port.mask |= BRPORT_VLANS;
+	}
 	return 0;
 }
 
@@ -231,7 +430,8 @@ int linkopt_check(struct ctx *ctx, struct link_opts *o)
 	int ret;
 
 	if ((ret = exclusive(ctx, o)) || (ret = check_ids(ctx, o)) ||
-	    (ret = check_values(ctx, o, LINK_OTHER, NULL)))
+	    (ret = check_values(ctx, o, LINK_OTHER, NULL)) ||
+	    (ret = check_port_syntax(ctx, o)))
 		return ret;
 	return 0;
 }
@@ -299,6 +499,11 @@ static int check_privileged(struct ctx *ctx, struct link_opts *o,
 
 	if (!ctx->privileged)
 		return 0;
+	/* A VLAN is a boundary the administrator draws; so is isolation. */
+	if (linkopt_port_vlans(o) || o->no_isolated)
+		return err_fail(ctx, -EPERM,
+				"%s: only root may change a bridge port's VLANs or lift its isolation",
+				linkopt_port_vlans(o) ? port_option(o) : "--no-isolated");
 	if ((dev && (ret = priv_owns(ctx, dev))) ||
 	    (ret = priv_allow_ids(ctx, o->set_owner, o->owner, o->set_group,
 				  o->group_id)) ||
@@ -324,7 +529,8 @@ int linkopt_validate(struct ctx *ctx, struct link_opts *o,
 		kind = o->macvtap ? LINK_MACVTAP : o->tun ? LINK_TUN : LINK_TAP;
 	if ((ret = exclusive(ctx, o)) || (ret = check_kind(ctx, o, kind)) ||
 	    (ret = check_ids(ctx, o)) ||
-	    (ret = check_values(ctx, o, kind, dev)))
+	    (ret = check_values(ctx, o, kind, dev)) ||
+	    (ret = check_port_syntax(ctx, o)))
 		return ret;
 	if (!o->mode)
 		o->mode_val = MACVLAN_MODE_BRIDGE;
@@ -347,6 +553,8 @@ int linkopt_validate(struct ctx *ctx, struct link_opts *o,
 		    (ret = check_bridge_room(ctx, o, dev)))
 			return ret;
 	}
+	if ((ret = check_port(ctx, o, kind, dev)))
+		return ret;
 
 	if (o->mac_random && (ret = parse_random_mac(o->ch.mac)))
 		return err_sys(ctx, ret, "random MAC");

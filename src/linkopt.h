@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "brport.h"
 #include "link.h"
 
 struct ctx;
@@ -17,6 +18,11 @@ struct link_opts {
 	char *user, *group, *mac, *mtu, *txqlen, *bridge, *macvtap, *mode;
 	bool tun, tap, up, down, nobridge, vnet_hdr, multi_queue, pi;
 	bool persist, no_persist;
+	char *pvid, *vlan;		/* --vlan again: the lists joined */
+	bool novlan, isolated, no_isolated;
+	char **srcmac;			/* --source-mac, each as typed */
+	unsigned int nsrcmac;
+	bool oom;			/* an option could not be kept */
 
 	/* validated */
 	bool set_owner, set_group;
@@ -27,7 +33,12 @@ struct link_opts {
 	struct link_info lower;		/* --macvtap LOWER */
 	struct link_info br;		/* --bridge BR */
 	struct link_change ch;		/* what one RTM_NEWLINK will do */
+	struct brport port;		/* then on the bridge port */
 };
+
+/* Bridge-port options given: VLANs (--pvid, --vlan, --novlan) or all. */
+bool linkopt_port_vlans(const struct link_opts *o);
+bool linkopt_port(const struct link_opts *o);
 
 /* Options both add and set take, and those only one of them takes. */
 extern const struct poptOption linkopt_common[];
