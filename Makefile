@@ -7,9 +7,9 @@
 # missing, autoreconf -fi writes configure, configure writes config.mk.
 #
 #   make [V=1]            build ./tapctl
-#   make check            unit, bats, ASan/UBSan, docs and cppcheck parts; one
-#                         "N passed, N failed" line at the end (run as root)
-#   make check-PART       one part: unit bats asan (asan-unit asan-bats) docs
+#   make check            unit, bats, vm, ASan/UBSan, docs and cppcheck parts;
+#                         one "N passed, N failed" line at the end (run as root)
+#   make check-PART       one part: unit bats vm asan (asan-unit asan-bats) docs
 #                         cppcheck
 #   make demo             build-aux/demo.sh
 #   make bench            bench/run.sh (root; QUICK=1 for a short run)
@@ -92,9 +92,9 @@ MAN_IN := $(wildcard man/tapctl.8.in)
 BASH_COMP := $(wildcard completions/tapctl.bash)
 ZSH_COMP := $(wildcard completions/_tapctl)
 SHELL_SCRIPTS := $(wildcard build-aux/*.sh) .ci/run tests/test_helper/common.bash \
-	$(BASH_COMP)
+	$(wildcard tests/vm/*.sh tests/vm/init) $(BASH_COMP)
 
-.PHONY: all deps check check-unit check-bats check-asan check-asan-unit \
+.PHONY: all deps check check-unit check-bats check-vm check-asan check-asan-unit \
 	check-asan-bats check-docs \
 	check-cppcheck cppcheck demo bench fuzz install uninstall dist distcheck \
 	clean distclean maintainer-clean help
@@ -185,7 +185,15 @@ build/tapctl.8: $(MAN_IN) config.mk
 # build-aux/tap-summary.awk counts it.  `make check` runs all parts even
 # when one fails, then prints one "N passed, N failed[, N skipped]" line
 # and fails if anything failed.
-CHECK_PARTS := unit bats asan-unit asan-bats docs cppcheck
+CHECK_PARTS := unit bats vm asan-unit asan-bats docs cppcheck
+
+# Bats files that need CONFIG_BRIDGE_VLAN_FILTERING.  check-bats runs them
+# like all the others (on a kernel without it, their tests skip); when the
+# running kernel cannot make a vlan_filtering bridge (probed in a throwaway
+# namespace), check-vm runs them again under Debian's own kernel in a QEMU
+# (TCG) VM: tests/vm/run.sh.  No QEMU or no kernel package is a failure.
+VM_BATS_FILES ?= tests/85-vlan.bats
+VM_TIMEOUT ?= 300
 
 BATS ?= bats
 BATS_FLAGS ?= --tap --timing --print-output-on-failure
@@ -231,6 +239,29 @@ check-unit: $(UNIT_BINS)
 
 check-bats: tapctl $(HELPERS)
 	@$(call run_part,bats,$(call run_bats,$(CURDIR)/tapctl))
+
+check-vm: tapctl $(HELPERS)
+	@$(call run_part,vm,$(check_vm_sh))
+
+# Exit 0 if the running kernel makes a VLAN-filtering bridge.
+vlan_probe_sh = ns=tapctl-vprobe-$$$$; ip netns add $$ns >/dev/null 2>&1 || exit 1; \
+	ip -n $$ns link add br0 type bridge vlan_filtering 1 >/dev/null 2>&1; \
+	r=$$?; ip netns del $$ns; exit $$r
+
+check_vm_sh = if [ -z "$(VM_BATS_FILES)" ]; then \
+		echo "1..0 $(HASH) no VM bats files"; \
+	elif [ "$$(id -u)" != 0 ]; then \
+		echo 1..1; echo "ok 1 - check-vm $(HASH) skip not root"; \
+	elif ( $(vlan_probe_sh) ); then \
+		echo 1..1; \
+		echo "ok 1 - check-vm $(HASH) skip not needed: the running kernel filters VLANs, check-bats ran $(VM_BATS_FILES) natively"; \
+	else \
+		echo "$(HASH) the running kernel ($$(uname -r)) cannot make a vlan_filtering bridge:"; \
+		echo "$(HASH) $(VM_BATS_FILES) run again under Debian's kernel in QEMU (TCG)"; \
+		BATS_FLAGS='$(BATS_FLAGS)' BATS_TEST_TIMEOUT=$(BATS_TEST_TIMEOUT) \
+			VM_TIMEOUT=$(VM_TIMEOUT) tests/vm/run.sh --tapctl $(CURDIR)/tapctl \
+			$(VM_BATS_FILES); \
+	fi; echo "$(HASH) exit status: $$?"
 
 # Two parts, so that a unit test that does not build cannot hide the bats
 # results, and the other way round.

@@ -13,12 +13,14 @@
 
 set -eu
 
+# busybox-static, cpio and kmod: tests/vm/run.sh's initramfs and module
+# tree for Debian's kernel (which it fetches itself with apt-get download).
 # automake only for aclocal (it brings pkg.m4's PKG_CHECK_MODULES into
 # aclocal.m4); tapctl itself has no Makefile.am.
 BUILD_PKGS="build-essential autoconf automake pkg-config libmnl-dev libpopt-dev"
 TEST_PKGS="bats bats-support bats-assert jq iproute2 groff-base mandoc
 shellcheck cppcheck util-linux libcap2-bin procps uml-utilities
-qemu-system-x86 bash-completion zsh strace"
+qemu-system-x86 bash-completion zsh strace busybox-static cpio kmod"
 
 mode=all
 check_only=0
