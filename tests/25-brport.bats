@@ -224,7 +224,7 @@ isolated() { link_field "$1" .linkinfo.info_slave_data.isolated; }
 
 @test "bad VLAN values: exit 2 with the reason, nothing changed" {
 	local v
-	for v in 0 4095 abc 10-5 10, '' 1.5; do
+	for v in 0 4095 abc 10-5 '10,' '' 1.5; do
 		run -2 --separate-stderr tpc add t0 --pvid "$v"
 		assert_regex "$stderr" "^tapctl: add t0: --pvid: "
 	done
