@@ -221,10 +221,13 @@ static int get_cb(int ifindex, const struct brport *bp, void *data)
 
 int brport_get(struct ctx *ctx, int ifindex, struct brport *bp)
 {
-	struct get_data gd = { ifindex, bp, false };
+	struct get_data gd;
 	int ret;
 
 	memset(bp, 0, sizeof(*bp));
+	gd.ifindex = ifindex;
+	gd.bp = bp;
+	gd.found = false;
 	ret = brport_dump(ctx, get_cb, &gd);
 	if (ret)
 		return ret;
