@@ -9,22 +9,7 @@
 #include "link.h"
 #include "macvtap.h"
 #include "opt.h"
-#include "parse.h"
-#include "priv.h"
-
-/* Looks up @name as a device tapctl manages; says why not otherwise. */
-static int lookup(struct ctx *ctx, const char *name, struct link_info *li)
-{
-	const char *why;
-	int ret;
-
-	ctx_set_name(ctx, name);
-	if (parse_ifname(name, false, &why))
-		return err_usage(ctx, "%s", why);
-	if ((ret = link_lookup(ctx, name, li)))
-		return ret;
-	return priv_owns(ctx, li);
-}
+#include "resolve.h"
 
 int cmd_del(struct ctx *ctx, int argc, const char **argv)
 {
@@ -59,7 +44,7 @@ int cmd_del(struct ctx *ctx, int argc, const char **argv)
 	}
 	/* All or nothing: every name is checked before the first delete. */
 	for (i = 0; i < n; i++)
-		if ((ret = lookup(ctx, names[i], &li[i])))
+		if ((ret = resolve_device(ctx, names[i], RESOLVE_OWN, &li[i])))
 			goto out;
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < i && li[j].ifindex != li[i].ifindex; j++)

@@ -34,6 +34,7 @@ struct ctx {
 	gid_t gid;
 
 	const char *cmd;		/* command name, for messages */
+	bool bare_errors;		/* messages without "tapctl: CMD NAME: " */
 	char name[64];			/* object name, for messages */
 	const char *batch_file;
 	unsigned int batch_line;

@@ -27,6 +27,7 @@ int err_sys(struct ctx *ctx, int code, const char *step)
 	if (ctx->err.code)
 		return code;
 	ctx->err.code = code;
+	snprintf(ctx->err.extack, sizeof(ctx->err.extack), "%s", ctx->extack);
 	if (ctx->extack[0])
 		snprintf(ctx->err.msg, sizeof(ctx->err.msg), "%s%s%s: %s",
 			 step ? step : "", step ? ": " : "", reason(code),
@@ -81,7 +82,18 @@ void err_clear(struct ctx *ctx)
 	ctx->err.code = 0;
 	ctx->err.usage = false;
 	ctx->err.msg[0] = '\0';
+	ctx->err.extack[0] = '\0';
 	ctx->extack[0] = '\0';
+}
+
+static void prefix(const struct ctx *ctx)
+{
+	fputs("tapctl: ", stderr);
+	if (ctx->batch_file)
+		fprintf(stderr, "%s:%u: ", ctx->batch_file, ctx->batch_line);
+	if (ctx->cmd)
+		fprintf(stderr, "%s%s%s: ", ctx->cmd, ctx->name[0] ? " " : "",
+			ctx->name);
 }
 
 void err_report(struct ctx *ctx)
@@ -89,13 +101,24 @@ void err_report(struct ctx *ctx)
 	if (!ctx->err.code)
 		return;
 	fflush(stdout);
-	fputs("tapctl: ", stderr);
-	if (ctx->batch_file)
-		fprintf(stderr, "%s:%u: ", ctx->batch_file, ctx->batch_line);
-	if (ctx->cmd)
-		fprintf(stderr, "%s%s%s: ", ctx->cmd, ctx->name[0] ? " " : "",
-			ctx->name);
+	if (!ctx->bare_errors)
+		prefix(ctx);
 	fprintf(stderr, "%s\n", ctx->err.msg);
+}
+
+void err_warn(struct ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ctx->quiet)
+		return;
+	fflush(stdout);
+	prefix(ctx);
+	fputs("warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 }
 
 int err_status(const struct ctx *ctx, int ret)

@@ -315,25 +315,6 @@ int link_get(struct ctx *ctx, const char *name, struct link_info *li)
 	return get(ctx, 0, name, li);
 }
 
-int link_lookup(struct ctx *ctx, const char *name, struct link_info *li)
-{
-	int ret = link_get(ctx, name, li);
-
-	if (ret == -ENODEV)
-		return err_fail(ctx, ret, "no such device");
-	if (ret)
-		return err_sys(ctx, ret, "look up");
-	return link_check_managed(ctx, li);
-}
-
-int link_check_managed(struct ctx *ctx, const struct link_info *li)
-{
-	if (link_managed(li))
-		return 0;
-	return err_fail(ctx, -EPERM, "not a tun, tap or macvtap device (kind %s)",
-			li->info_kind[0] ? li->info_kind : "none");
-}
-
 int link_get_index(struct ctx *ctx, int ifindex, struct link_info *li)
 {
 	return get(ctx, ifindex, NULL, li);
@@ -398,6 +379,36 @@ static void put_macvlan(struct nlmsghdr *nlh, const struct link_change *ch)
 	for (i = 0; i < ch->nsrcmacs && i < LINK_SRCMACS_MAX; i++)
 		mnl_attr_put(nlh, IFLA_MACVLAN_MACADDR, 6, ch->srcmacs[i]);
 	mnl_attr_nest_end(nlh, list);
+}
+
+struct ports_data {
+	int master;
+	unsigned int n;
+};
+
+static int ports_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct ports_data *pd = data;
+	struct link_info li;
+
+	/* A kernel that does not filter sends every link: count ports. */
+	if (!parse_link(nlh, &li) && li.master == pd->master)
+		pd->n++;
+	return MNL_CB_OK;
+}
+
+int link_count_ports(struct ctx *ctx, int master, unsigned int *n)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct ports_data pd = { master, 0 };
+	struct nlmsghdr *nlh = getlink_msg(buf, 0, NULL, true);
+	int ret;
+
+	/* rtnl_dump_ifinfo filters by IFLA_MASTER: only the ports come. */
+	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
+	ret = nl_request(ctx, nlh, ports_cb, &pd);
+	*n = pd.n;
+	return ret;
 }
 
 static void put_change(struct nlmsghdr *nlh, struct ifinfomsg *ifi,

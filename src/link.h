@@ -81,15 +81,14 @@ struct link_change {
 bool link_managed(const struct link_info *li);
 const char *link_kind_name(enum link_kind kind);
 
+/*
+ * The rtnetlink transport of links: these take ctx for its socket, and,
+ * like nl_request, return 0 or -errno with the kernel's text left in
+ * ctx->extack for the caller's err_sys (see err.h).
+ */
+
 /* -ENODEV if there is no such link. */
 int link_get(struct ctx *ctx, const char *name, struct link_info *li);
-/*
- * A tun, tap or macvtap device the user named: says "no such device" or
- * what kind of link it is instead (both exit status 1).
- */
-int link_lookup(struct ctx *ctx, const char *name, struct link_info *li);
-/* 0 if @li is a tun, tap or macvtap; else says what kind it is (-EPERM). */
-int link_check_managed(struct ctx *ctx, const struct link_info *li);
 int link_get_index(struct ctx *ctx, int ifindex, struct link_info *li);
 /* Calls @fn for every link in ifindex order; stops at its first non-zero. */
 int link_dump(struct ctx *ctx,
@@ -111,6 +110,11 @@ void link_change_inverse(const struct link_info *old,
 			 const struct link_change *ch,
 			 struct link_change *undo);
 int link_del(struct ctx *ctx, int ifindex);
+/*
+ * The number of ports of the bridge @master, asked narrowly: a dump
+ * that the kernel filters by IFLA_MASTER, so only the ports come back.
+ */
+int link_count_ports(struct ctx *ctx, int master, unsigned int *n);
 /* Name of @ifindex into @buf; "" and -ENODEV if it does not exist. */
 int link_name(struct ctx *ctx, int ifindex, char buf[IFNAMSIZ]);
 
