@@ -416,7 +416,7 @@ static int port_bridge(struct ctx *ctx, const struct link_opts *o,
 		       const struct link_info *dev, struct plan *p,
 		       const struct link_info *br)
 {
-	struct link_info master;
+	struct link_info master = { 0 };
 	int ret;
 
 	if (!port_any(o))
