@@ -148,6 +148,19 @@ isolated() { link_field "$1" .linkinfo.info_slave_data.isolated; }
 	assert_equal "$(link_field b .master) $(isolated b)" "br1 true"
 }
 
+@test "set --bridge to a full bridge from an isolated port: back in its bridge, still isolated" {
+	bridge_up br0
+	ip -n "$NS" link add brf type bridge
+	for i in $(seq 1 1023); do
+		echo "link add p$i master brf type veth peer name q$i"
+	done | ip -n "$NS" -batch -
+	tpc add a --bridge br0 --isolated
+	# Up, so the kernel tries: it leaves br0, then brf refuses it.
+	run -1 --separate-stderr tpc set a --bridge brf
+	assert_equal "$stderr" "tapctl: set a: attach to bridge brf: the bridge is full (a bridge has at most 1023 ports)"
+	assert_equal "$(link_field a .master) $(isolated a)" "br0 true"
+}
+
 @test "exec --create --bridge --isolated: the transient tap is an isolated port" {
 	bridge_up br0
 	run -0 tpc exec --create t0 --bridge br0 --isolated -- \
