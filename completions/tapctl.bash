@@ -123,7 +123,8 @@ _tapctl()
 		;;
 	# ifup and ifdown take taps only.
 	ifup)
-		args='--bridge'
+		args='--bridge --pvid --vlan'
+		flags+=' --isolated --no-isolated'
 		ndev=1
 		devtype=tap
 		;;

@@ -14,6 +14,19 @@ enum {
 	LO_NOVLAN, LO_ISOLATED, LO_NO_ISOLATED, LO_SRCMAC,
 };
 
+const struct poptOption linkopt_port[] = {
+	{ "pvid", 0, POPT_ARG_STRING, NULL, LO_PVID,
+	  "bridge port: untagged frames join VLAN VID, which leaves untagged",
+	  "VID" },
+	{ "vlan", 0, POPT_ARG_STRING, NULL, LO_VLAN,
+	  "bridge port: the VLANs it carries tagged (10,20,100-110)", "LIST" },
+	{ "isolated", 0, POPT_ARG_NONE, NULL, LO_ISOLATED,
+	  "bridge port isolation: forward only to ports not isolated", NULL },
+	{ "no-isolated", 0, POPT_ARG_NONE, NULL, LO_NO_ISOLATED,
+	  "end bridge port isolation", NULL },
+	POPT_TABLEEND
+};
+
 const struct poptOption linkopt_common[] = {
 	{ "user", 'u', POPT_ARG_STRING, NULL, LO_USER,
 	  "owner: only this user may attach without CAP_NET_ADMIN",
@@ -38,15 +51,8 @@ const struct poptOption linkopt_common[] = {
 	{ "mode", 0, POPT_ARG_STRING, NULL, LO_MODE,
 	  "macvtap mode: bridge (default), vepa, private, passthru, source",
 	  "MODE" },
-	{ "pvid", 0, POPT_ARG_STRING, NULL, LO_PVID,
-	  "bridge port: untagged frames join VLAN VID, which leaves untagged",
-	  "VID" },
-	{ "vlan", 0, POPT_ARG_STRING, NULL, LO_VLAN,
-	  "bridge port: the VLANs it carries tagged (10,20,100-110)", "LIST" },
-	{ "isolated", 0, POPT_ARG_NONE, NULL, LO_ISOLATED,
-	  "bridge port isolation: forward only to ports not isolated", NULL },
-	{ "no-isolated", 0, POPT_ARG_NONE, NULL, LO_NO_ISOLATED,
-	  "end bridge port isolation", NULL },
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)linkopt_port, 0, NULL,
+	  NULL },
 	{ "source-mac", 0, POPT_ARG_STRING, NULL, LO_SRCMAC,
 	  "macvtap --mode source: take frames from MAC (repeat for more)",
 	  "MAC" },

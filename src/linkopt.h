@@ -38,6 +38,8 @@ struct link_opts {
 extern const struct poptOption linkopt_common[];
 extern const struct poptOption linkopt_add[];	/* the device to create */
 extern const struct poptOption linkopt_set[];
+/* The bridge-port ones (in linkopt_common), which ifup takes too. */
+extern const struct poptOption linkopt_port[];
 
 /*
  * Handles popt's value @val for these tables; returns 1 if it was one

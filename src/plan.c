@@ -446,6 +446,21 @@ static int port_bridge(struct ctx *ctx, const struct link_opts *o,
 	return 0;
 }
 
+int plan_port(struct ctx *ctx, const struct link_opts *o,
+	      const struct link_info *dev, const struct link_info *br,
+	      struct plan *p)
+{
+	int ret;
+
+	if ((ret = check_port_syntax(ctx, o, p)))
+		return ret;
+	if (ctx->privileged && (port_vlans(o) || o->no_isolated))
+		return err_fail(ctx, -EPERM,
+				"%s: only root may change a bridge port's VLANs or lift its isolation",
+				port_vlans(o) ? port_option(o) : "--no-isolated");
+	return port_bridge(ctx, o, dev, p, br);
+}
+
 /* What to create: kind, name, IFF_* flags. */
 static void device(const struct link_opts *o, const struct link_info *dev,
 		   struct plan *p)

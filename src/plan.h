@@ -139,6 +139,16 @@ int plan_join_bridge(struct ctx *ctx, struct plan *p,
 		     const struct link_info *dev, const struct link_info *br);
 
 /*
+ * The bridge-port options of @o alone (--pvid, --vlan, --novlan,
+ * --isolated, --no-isolated: syntax, the privileged-mode policy) into
+ * @p, for the device @dev as a port of @br (NULL: the bridge @dev is a
+ * port of, if any). For ifup, which finds its bridge its own way.
+ */
+int plan_port(struct ctx *ctx, const struct link_opts *o,
+	      const struct link_info *dev, const struct link_info *br,
+	      struct plan *p);
+
+/*
  * A plan for the existing device @dev that changes nothing yet (mask 0);
  * its creation fields (kind, flags, lower) are the device's own, so a
  * caller can compare it with a plan to create.

@@ -169,6 +169,21 @@ isolated() { link_field "$1" .linkinfo.info_slave_data.isolated; }
 	assert_only_lo_and br0
 }
 
+@test "ifup --bridge --isolated: the tap joins isolated; without a bridge found, exit 2" {
+	bridge_up br0
+	tpc add t0
+	run -0 tpc ifup --bridge br0 --isolated t0
+	assert_equal "$(link_field t0 .master) $(isolated t0)" "br0 true"
+	tpc add t1
+	# No --bridge, no TAPCTL_BRIDGE, no default route: no bridge to be found.
+	run -2 --separate-stderr env -u TAPCTL_BRIDGE ip netns exec "$NS" "$TAPCTL" -q ifup --isolated t1
+	assert_equal "$stderr" "tapctl: ifup t1: --isolated: not a bridge port (give --bridge BR)"
+	assert_equal "$(link_field t1 .master)" null
+	run -2 --separate-stderr tpc ifup --bridge br0 --pvid 0 t1
+	assert_equal "$stderr" 'tapctl: ifup t1: --pvid: "0": VLAN IDs are 1-4094'
+	assert_equal "$(link_field t1 .master)" null
+}
+
 @test "--isolated / --no-isolated without a bridge, or both: exit 2, nothing changed" {
 	run -2 --separate-stderr tpc add t0 --isolated
 	assert_equal "$stderr" "tapctl: add t0: --isolated: not a bridge port (give --bridge BR)"

@@ -161,6 +161,15 @@ assert_none() {
 	assert_no_link t0
 }
 
+@test "ifup --bridge --pvid --vlan: QEMU's script= tap joins in its VLANs" {
+	vlan_bridge br0
+	tpc add t0
+	run -0 tpc ifup --bridge br0 --pvid 20 --vlan 30 t0
+	assert_equal "$(port_vlans t0)" "20 PVID,Egress Untagged
+30 "
+	assert_equal "$(link_field t0 '.flags | index("UP") != null')" true
+}
+
 # ------------------------------------------------------------- refusals
 
 @test "VID 0, 4095, abc, 10-5, no bridge: exit 2; a bridge without VLAN filtering: exit 1; nothing changed" {
