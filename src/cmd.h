@@ -25,6 +25,7 @@ struct cmd {
  */
 int cmd_add(struct ctx *ctx, int argc, const char **argv);
 int cmd_del(struct ctx *ctx, int argc, const char **argv);
+int cmd_apply(struct ctx *ctx, int argc, const char **argv);
 int cmd_set(struct ctx *ctx, int argc, const char **argv);
 int cmd_list(struct ctx *ctx, int argc, const char **argv);
 int cmd_exec(struct ctx *ctx, int argc, const char **argv);

@@ -20,6 +20,19 @@ static const char *reason(int code)
 	}
 }
 
+static void where(struct ctx *ctx)
+{
+	if (ctx->loc_file)
+		snprintf(ctx->err.where, sizeof(ctx->err.where), "%s:%u",
+			 ctx->loc_file, ctx->loc_line);
+}
+
+void err_locate(struct ctx *ctx, const char *file, unsigned int line)
+{
+	ctx->loc_file = file;
+	ctx->loc_line = line;
+}
+
 int err_sys(struct ctx *ctx, int code, const char *step)
 {
 	if (code >= 0)
@@ -28,6 +41,7 @@ int err_sys(struct ctx *ctx, int code, const char *step)
 		return code;
 	ctx->err.code = code;
 	snprintf(ctx->err.extack, sizeof(ctx->err.extack), "%s", ctx->extack);
+	where(ctx);
 	if (ctx->extack[0])
 		snprintf(ctx->err.msg, sizeof(ctx->err.msg), "%s%s%s: %s",
 			 step ? step : "", step ? ": " : "", reason(code),
@@ -46,6 +60,7 @@ static int vrecord(struct ctx *ctx, int code, bool usage, const char *fmt,
 		return code;
 	ctx->err.code = code;
 	ctx->err.usage = usage;
+	where(ctx);
 	vsnprintf(ctx->err.msg, sizeof(ctx->err.msg), fmt, ap);
 	return code;
 }
@@ -83,13 +98,16 @@ void err_clear(struct ctx *ctx)
 	ctx->err.usage = false;
 	ctx->err.msg[0] = '\0';
 	ctx->err.extack[0] = '\0';
+	ctx->err.where[0] = '\0';
 	ctx->extack[0] = '\0';
 }
 
 static void prefix(const struct ctx *ctx)
 {
 	fputs("tapctl: ", stderr);
-	if (ctx->batch_file)
+	if (ctx->err.where[0])
+		fprintf(stderr, "%s: ", ctx->err.where);
+	else if (ctx->batch_file)
 		fprintf(stderr, "%s:%u: ", ctx->batch_file, ctx->batch_line);
 	if (ctx->cmd)
 		fprintf(stderr, "%s%s%s: ", ctx->cmd, ctx->name[0] ? " " : "",

@@ -22,6 +22,7 @@ struct err {
 	bool usage;		/* invalid input: exit status 2 */
 	char msg[512];
 	char extack[256];	/* the kernel's text for it, "" if none */
+	char where[300];	/* FILE:LINE (err_locate), or "" */
 };
 
 /*
@@ -35,6 +36,13 @@ int err_fail(struct ctx *ctx, int code, const char *fmt, ...)
 int err_usage(struct ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * Errors recorded from now on belong to line @line of @file (a
+ * declaration file) and say so instead of a batch's FILE:LINE; the
+ * text is copied, so @file may go before the error is reported. A
+ * NULL @file ends it.
+ */
+void err_locate(struct ctx *ctx, const char *file, unsigned int line);
 bool err_pending(const struct ctx *ctx);
 void err_clear(struct ctx *ctx);
 /*

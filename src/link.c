@@ -8,6 +8,7 @@
 #include <linux/if_tun.h>
 #include <linux/rtnetlink.h>
 
+#include "apply.h"
 #include "compat.h"
 #include "ctx.h"
 #include "link.h"
@@ -59,6 +60,7 @@ static const uint8_t ifla_types[IFLA_MAX + 1] = {
 	[IFLA_OPERSTATE] = MNL_TYPE_U8,
 	[IFLA_NUM_TX_QUEUES] = MNL_TYPE_U32,
 	[IFLA_LINKINFO] = MNL_TYPE_NESTED,
+	[IFLA_IFALIAS] = MNL_TYPE_NUL_STRING,
 };
 
 static const uint8_t info_types[IFLA_INFO_MAX + 1] = {
@@ -259,6 +261,8 @@ static int parse_link(const struct nlmsghdr *nlh, struct link_info *li)
 		li->num_tx_queues = mnl_attr_get_u32(tb[IFLA_NUM_TX_QUEUES]);
 	if (tb[IFLA_LINKINFO])
 		parse_linkinfo(tb[IFLA_LINKINFO], li);
+	li->apply_mark = tb[IFLA_IFALIAS] &&
+			 !strcmp(mnl_attr_get_str(tb[IFLA_IFALIAS]), APPLY_MARK);
 	return 0;
 }
 
@@ -310,8 +314,34 @@ static int get(struct ctx *ctx, int ifindex, const char *name,
 	return ret ? ret : gd.ret;
 }
 
+static int cmp_name(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct link_info *)elem)->ifname);
+}
+
+const struct link_info *link_find(const struct link_info *v, size_t n,
+				  const char *name)
+{
+	return bsearch(name, v, n, sizeof(*v), cmp_name);
+}
+
+void link_cache_set(struct ctx *ctx, const struct link_info *v, size_t n)
+{
+	ctx->cache = v;
+	ctx->ncache = n;
+}
+
 int link_get(struct ctx *ctx, const char *name, struct link_info *li)
 {
+	const struct link_info *hit;
+
+	if (ctx->cache) {
+		hit = link_find(ctx->cache, ctx->ncache, name);
+		if (!hit)
+			return -ENODEV;
+		*li = *hit;
+		return 0;
+	}
 	return get(ctx, 0, name, li);
 }
 
@@ -422,6 +452,10 @@ static void put_change(struct nlmsghdr *nlh, struct ifinfomsg *ifi,
 		mnl_attr_put_u32(nlh, IFLA_TXQLEN, ch->txqlen);
 	if (ch->mask & LC_MASTER)
 		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)ch->master);
+	/* As ip does, without the NUL; an empty one removes the alias. */
+	if (ch->mask & LC_MARK)
+		mnl_attr_put(nlh, IFLA_IFALIAS,
+			     ch->mark ? strlen(APPLY_MARK) : 0, APPLY_MARK);
 	if (ch->mask & LC_UP) {
 		ifi->ifi_change = IFF_UP;
 		ifi->ifi_flags = ch->up ? IFF_UP : 0;
@@ -469,6 +503,7 @@ void link_change_inverse(const struct link_info *old,
 	undo->up = old->flags & IFF_UP;
 	undo->master = old->master;
 	undo->macvlan_mode = old->macvlan_mode;
+	undo->mark = old->apply_mark;
 	if (!old->has_mac)
 		undo->mask &= ~(unsigned int)LC_MAC;
 	/* Out of source mode the kernel refuses a list (and has none). */
@@ -522,7 +557,7 @@ int link_new_macvtap(struct ctx *ctx, const char *name, int lower,
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	mnl_attr_put_u32(nlh, IFLA_LINK, (uint32_t)lower);
 	/* Mode and source MACs go in the one IFLA_LINKINFO below. */
-	c.mask &= ~(unsigned int)(LC_MODE | LC_SRCMACS);
+	c.mask &= ~(unsigned int)(LC_MODE | LC_SRCMACS | LC_MARK);
 	put_change(nlh, ifi, &c);
 	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "macvtap");

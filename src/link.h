@@ -4,6 +4,7 @@
 
 #include <net/if.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct ctx;
@@ -52,6 +53,8 @@ struct link_info {
 	bool vlan_filtering;
 	bool has_default_pvid;		/* only with CONFIG_BRIDGE_VLAN_FILTERING */
 	uint16_t default_pvid;		/* 0: new ports join no VLAN */
+
+	bool apply_mark;		/* IFLA_IFALIAS is APPLY_MARK */
 };
 
 /* Fields of link_change that are set. */
@@ -63,6 +66,7 @@ enum {
 	LC_MASTER = 1 << 4,	/* @master 0 releases */
 	LC_MODE = 1 << 5,	/* macvtap only: @macvlan_mode */
 	LC_SRCMACS = 1 << 6,	/* macvtap in source mode: the whole list */
+	LC_MARK = 1 << 7,	/* apply's alias (APPLY_MARK) on, or off */
 };
 
 /* Everything that one RTM_NEWLINK can change on an existing link. */
@@ -76,6 +80,7 @@ struct link_change {
 	uint32_t macvlan_mode;
 	uint32_t nsrcmacs;
 	uint8_t srcmacs[LINK_SRCMACS_MAX][6];
+	bool mark;
 };
 
 bool link_managed(const struct link_info *li);
@@ -89,6 +94,15 @@ const char *link_kind_name(enum link_kind kind);
 
 /* -ENODEV if there is no such link. */
 int link_get(struct ctx *ctx, const char *name, struct link_info *li);
+/*
+ * While set, link_get answers from @v (@n links sorted by name, as one
+ * dump gave them) instead of asking the kernel: apply checks a thousand
+ * lines against one dump. NULL stops it.
+ */
+void link_cache_set(struct ctx *ctx, const struct link_info *v, size_t n);
+/* The link named @name among @n links sorted by name, or NULL. */
+const struct link_info *link_find(const struct link_info *v, size_t n,
+				  const char *name);
 int link_get_index(struct ctx *ctx, int ifindex, struct link_info *li);
 /* Calls @fn for every link in ifindex order; stops at its first non-zero. */
 int link_dump(struct ctx *ctx,

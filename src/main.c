@@ -22,6 +22,8 @@ static const struct cmd cmds[] = {
 	  "create a persistent tun/tap device or a macvtap link", 0 },
 	{ "del", cmd_del, "del NAME...",
 	  "delete tun/tap/macvtap devices", 0 },
+	{ "apply", cmd_apply, "apply [--dry-run] [--prune] [FILE...]",
+	  "make the devices of declaration files exist as declared", 0 },
 	{ "set", cmd_set, "set NAME [OPTIONS]",
 	  "change an existing tun/tap/macvtap device", 0 },
 	{ "list", cmd_list, "list [-d] [NAME...]",

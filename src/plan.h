@@ -42,6 +42,7 @@ enum {
 	PLAN_MASTER	= 1u << 6,	/* @master (bridge ifindex), 0 detaches */
 	PLAN_MODE	= 1u << 7,	/* macvtap: @mode (always set on create) */
 	PLAN_PERSIST	= 1u << 8,	/* tun/tap on an existing device: @persist */
+	PLAN_MARK	= 1u << 9,	/* apply's mark, the alias APPLY_MARK */
 
 	/*
 	 * The bridge-port settings: carried out by one step after the

@@ -218,6 +218,10 @@ static void link_part(const struct plan *p, bool with_up,
 		ch->nsrcmacs = p->nsrcmacs;
 		memcpy(ch->srcmacs, p->srcmacs, sizeof(ch->srcmacs));
 	}
+	if (p->mask & PLAN_MARK) {
+		ch->mask |= LC_MARK;
+		ch->mark = true;
+	}
 }
 
 /*
@@ -457,8 +461,16 @@ static int step_link(struct ctx *ctx, struct run *r)
 	struct link_change ch;
 	int ret;
 
-	if (r->linked)
-		return 0;
+	/* A new macvtap had its settings in its creation, but an alias
+	 * the kernel takes only from a change. */
+	if (r->linked) {
+		struct link_change mark = { .mask = LC_MARK, .mark = true };
+
+		if (!(r->p->mask & PLAN_MARK))
+			return 0;
+		ret = send_change(ctx, r, &mark);
+		return ret ? err_sys(ctx, ret, "mark") : 0;
+	}
 	if ((ret = check_room(ctx, r)) == -EXFULL)
 		return link_failed(ctx, r->p, ret);
 	if (ret)
