@@ -359,3 +359,25 @@ listen_mvt() {
 	assert_equal "$(link_field mvs .linkinfo.info_data.mode) $(srcmacs mvs)" \
 		"source 02:00:00:00:00:05"
 }
+
+# ------------------------------------------------------------------ apply
+
+@test "apply: --isolated and --source-mac are declared, compared and reported" {
+	bridge_up br0
+	add_lower v0
+	local conf=$BATS_TEST_TMPDIR/devices.conf
+	printf '%s\n' "a --bridge br0 --isolated" \
+		"mvt0 --macvtap v0 --mode source --source-mac 02:00:00:00:00:0b --source-mac 02:00:00:00:00:0a" \
+		> "$conf"
+	run -0 tpc apply "$conf"
+	assert_equal "$(isolated a) $(srcmacs mvt0)" "true 02:00:00:00:00:0a 02:00:00:00:00:0b"
+	run -0 tpc apply "$conf"
+	assert_equal "$output" $'unchanged a\nunchanged mvt0'
+	tpc set a --no-isolated
+	tpc set mvt0 --source-mac 02:00:00:00:00:0a
+	run -0 tpc -j apply "$conf"
+	assert_equal "$(jq -c '.[] | [.ifname, .changes]' <<< "$output")" \
+'["a",["isolated"]]
+["mvt0",["source_macs"]]'
+	assert_equal "$(isolated a) $(srcmacs mvt0)" "true 02:00:00:00:00:0a 02:00:00:00:00:0b"
+}

@@ -170,6 +170,27 @@ assert_none() {
 	assert_equal "$(link_field t0 '.flags | index("UP") != null')" true
 }
 
+@test "apply: --pvid and --vlan are declared, compared and reported; a second run changes nothing" {
+	vlan_bridge br0
+	local conf=$BATS_TEST_TMPDIR/devices.conf
+	printf '%s\n' "acc --bridge br0 --pvid 20" "tr --bridge br0 --vlan 20,30" > "$conf"
+	run -0 tpc apply "$conf"
+	assert_equal "$(port_vlans acc)" "20 PVID,Egress Untagged"
+	assert_equal "$(port_vlans tr)" "20 
+30 "
+	run -0 tpc apply "$conf"
+	assert_equal "$output" $'unchanged acc\nunchanged tr'
+	bridge -n "$NS" vlan add dev tr vid 40
+	bridge -n "$NS" vlan add dev acc vid 21 pvid untagged
+	run -0 tpc -j apply "$conf"
+	assert_equal "$(jq -c '.[] | [.ifname, .changes]' <<< "$output")" \
+'["acc",["pvid"]]
+["tr",["vlans"]]'
+	assert_equal "$(port_vlans acc)" "20 PVID,Egress Untagged"
+	assert_equal "$(port_vlans tr)" "20 
+30 "
+}
+
 # ------------------------------------------------------------- refusals
 
 @test "VID 0, 4095, abc, 10-5, no bridge: exit 2; a bridge without VLAN filtering: exit 1; nothing changed" {
