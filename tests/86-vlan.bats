@@ -148,6 +148,8 @@ assert_none() {
 	run -0 tpc set p0 --bridge br0 --vlan 9 --isolated
 	assert_equal "$(link_field p0 .master)" br0
 	assert_equal "$(port_vlans p0)" "9 "
+	# It was up: it joined down, and is up again after its VLANs.
+	assert_equal "$(link_field p0 '.flags | index("UP") != null')" true
 	assert_equal "$(link_field p0 .linkinfo.info_slave_data.isolated)" true
 	run -0 tpc set p0 --novlan
 	assert_equal "$(port_vlans p0)" "1 PVID,Egress Untagged"
