@@ -5,7 +5,11 @@
  * the IEEE local experimental type), optionally after "VID:" (20:88b5):
  * then the frame written or sent carries an 802.1Q tag with that VID, and
  * only frames tagged with it match when reading; a plain ETHERTYPE writes
- * and matches untagged frames only. Frames go to the broadcast address.
+ * and matches untagged frames only. "any:TYPE" (read and recv only)
+ * matches the first frame of TYPE, tagged or not, and prints "untagged
+ * PAYLOAD" or "vlan VID PAYLOAD": send the frames that must not arrive
+ * first, then one that must, and check that it is the one printed. Frames
+ * go to the broadcast address.
  *
  *   frame write FD ETHERTYPE PAYLOAD      one frame into the descriptor
  *   frame read FD ETHERTYPE SECONDS       prints "ready", then the payload
@@ -37,8 +41,9 @@
 
 #define FRAME_MAX 65536
 #define VLAN_NONE (-1)
+#define VLAN_ANY (-2)
 
-/* "[VID:]TYPE": @type and @vid (VLAN_NONE without "VID:"). */
+/* "[VID:]TYPE": @type and @vid (VLAN_NONE without "VID:", VLAN_ANY for "any:"). */
 static int parse_type(const char *arg, unsigned int *type, int *vid)
 {
 	const char *colon = strchr(arg, ':');
@@ -46,7 +51,10 @@ static int parse_type(const char *arg, unsigned int *type, int *vid)
 	unsigned long v;
 
 	*vid = VLAN_NONE;
-	if (colon) {
+	if (colon && colon - arg == 3 && !strncmp(arg, "any", 3)) {
+		*vid = VLAN_ANY;
+		arg = colon + 1;
+	} else if (colon) {
 		v = strtoul(arg, &end, 10);
 		if (end != colon || v < 1 || v > 4094)
 			return -1;
@@ -147,8 +155,12 @@ static int match(const uint8_t *buf, ssize_t n, unsigned int type, int vid,
 		memcpy(&be, buf + 16, 2);
 		hdr = 18;
 	}
-	if (ntohs(be) != type || tag != vid)
+	if (ntohs(be) != type || (tag != vid && vid != VLAN_ANY))
 		return 0;
+	if (vid == VLAN_ANY && tag == VLAN_NONE)
+		printf("untagged ");
+	else if (vid == VLAN_ANY)
+		printf("vlan %d ", tag);
 	printf("%.*s\n", (int)strnlen((const char *)buf + hdr, (size_t)n - hdr),
 	       (const char *)buf + hdr);
 	return 1;
@@ -315,6 +327,10 @@ int main(int argc, char **argv)
 	}
 	if (parse_type(argv[3], &type, &vid) < 0) {
 		fprintf(stderr, "frame: bad [VID:]ETHERTYPE: %s\n", argv[3]);
+		return 2;
+	}
+	if (vid == VLAN_ANY && (!strcmp(argv[1], "write") || !strcmp(argv[1], "send"))) {
+		fprintf(stderr, "frame: %s needs a VID, not any\n", argv[1]);
 		return 2;
 	}
 	if (!strcmp(argv[1], "write"))

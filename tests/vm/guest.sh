@@ -84,6 +84,7 @@ say "kernel $kver; bats ${FILES[*]}"
 # shellcheck disable=SC2086 # BATS_FLAGS is a list of options
 bats $BATS_FLAGS "${FILES[@]}" > /run/vmout/bats.tap 2> /run/vmout/bats.err
 echo $? > /run/vmout/status.tmp
+dmesg > /run/vmout/dmesg 2>&1
 read -r t _ < /proc/uptime
 echo "done $t" >> /run/vmout/times
 mv /run/vmout/status.tmp /run/vmout/status
