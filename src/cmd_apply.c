@@ -29,6 +29,11 @@
 
 enum action { ACT_NONE, ACT_CREATE, ACT_CHANGE, ACT_DELETE };
 
+struct apply_port {
+	int ifindex;
+	struct brport bp;
+};
+
 struct decl {
 	char *file;			/* for messages (shared, not owned) */
 	unsigned int line;
@@ -51,6 +56,8 @@ struct apply {
 	size_t nlinks;
 	struct link_info *gone;		/* --prune: to delete */
 	size_t ngone;
+	struct apply_port *ports;	/* the bridge ports, if lines need them */
+	size_t nports, capports;
 };
 
 /* ---------------------------------------------------------------- reading */
@@ -362,9 +369,57 @@ static void ids_of(struct ctx *ctx, const struct link_info *dev, bool *has_uid,
 	*gid = st.st_gid;
 }
 
+/* A source-mode macvtap's list (kept sorted by link.c) and @p's. */
+static bool srcmacs_differ(const struct plan *p, const struct link_info *dev)
+{
+	uint32_t i, j;
+
+	if (dev->nsrcmacs != p->nsrcmacs)
+		return true;
+	for (i = 0; i < p->nsrcmacs; i++) {
+		for (j = 0; j < dev->nsrcmacs && j < LINK_SRCMACS_MAX &&
+			    memcmp(dev->srcmacs[j], p->srcmacs[i], 6); j++)
+			;
+		if (j == dev->nsrcmacs || j == LINK_SRCMACS_MAX)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The bridge-port settings of @p that port @bp (NULL: none) lacks. A
+ * device that joins a bridge starts afresh there: it needs them all.
+ */
+static unsigned int port_differs(const struct plan *p, const struct brport *bp,
+				 bool joins)
+{
+	const struct brport_vlans *want = &p->vlans, *cur;
+	unsigned int m = p->mask, d = 0, vid;
+
+	if (joins || !bp)
+		return m & PLAN_PORT_MASK;
+	cur = &bp->vlans;
+	if ((m & PLAN_PORT_VLANS) && !brport_vlans_equal(want, cur)) {
+		if (want->pvid != cur->pvid ||
+		    (want->pvid && !vid_set_has(&cur->untagged, want->pvid)))
+			d |= PLAN_PVID;
+		for (vid = PARSE_VID_MIN; vid <= PARSE_VID_MAX; vid++)
+			if (vid != want->pvid && vid != cur->pvid &&
+			    vid_set_has(&want->member, vid) !=
+				    vid_set_has(&cur->member, vid))
+				d |= PLAN_VLANS;
+		/* Another difference (a VID untagged but no PVID): the set. */
+		if (!(d & (PLAN_PVID | PLAN_VLANS)))
+			d |= PLAN_VLANS;
+	}
+	if ((m & PLAN_ISOLATED) && bp->isolated != p->isolated)
+		d |= PLAN_ISOLATED;
+	return d;
+}
+
 /* The settings of @p that @dev does not have yet. */
 static unsigned int differs(struct ctx *ctx, const struct plan *p,
-			    const struct link_info *dev)
+			    const struct link_info *dev, const struct brport *bp)
 {
 	unsigned int m = p->mask, d = 0;
 	bool has_uid, has_gid;
@@ -392,6 +447,10 @@ static unsigned int differs(struct ctx *ctx, const struct plan *p,
 		d |= PLAN_MASTER;
 	if ((m & PLAN_MODE) && dev->macvlan_mode != p->mode)
 		d |= PLAN_MODE;
+	/* A new mode drops the old list: then it is set again. */
+	if ((m & PLAN_MVT_SOURCE) && ((d & PLAN_MODE) || srcmacs_differ(p, dev)))
+		d |= PLAN_MVT_SOURCE;
+	d |= port_differs(p, bp, (d & PLAN_MASTER) && p->master);
 	return d;
 }
 
@@ -407,11 +466,26 @@ static const struct {
 	{ PLAN_TXQLEN, "txqueuelen" },
 	{ PLAN_MODE, "mode" },
 	{ PLAN_MASTER, "master" },
+	{ PLAN_PVID, "pvid" },
+	{ PLAN_VLANS, "vlans" },
+	{ PLAN_ISOLATED, "isolated" },
+	{ PLAN_MVT_SOURCE, "source_macs" },
 	{ PLAN_UP, "up" },
 };
 
+static const struct brport *port_of(const struct apply *a, int ifindex)
+{
+	size_t i;
+
+	for (i = 0; i < a->nports; i++)
+		if (a->ports[i].ifindex == ifindex)
+			return &a->ports[i].bp;
+	return NULL;
+}
+
 /* An existing device: the options as set takes them. */
-static int plan_existing(struct ctx *ctx, struct decl *d)
+static int plan_existing(struct ctx *ctx, const struct apply *a,
+			 struct decl *d)
 {
 	struct link_opts so = d->o;
 	struct plan full;
@@ -421,9 +495,15 @@ static int plan_existing(struct ctx *ctx, struct decl *d)
 	so.macvtap = NULL;
 	if ((ret = plan_from_opts(ctx, &so, &d->dev, &full)))
 		return ret;
-	d->changes = differs(ctx, &full, &d->dev);
+	d->changes = differs(ctx, &full, &d->dev, port_of(a, d->dev.ifindex));
 	d->plan = full;
 	d->plan.mask = d->changes;
+	/*
+	 * Joining a bridge with port settings while up: the executor joins
+	 * it down and brings it up after them, if it knows it is to be up.
+	 */
+	if ((d->changes & PLAN_MASTER) && (d->changes & PLAN_PORT_MASK))
+		d->plan.mask |= full.mask & PLAN_UP;
 	d->act = d->changes ? ACT_CHANGE : ACT_NONE;
 	return 0;
 }
@@ -448,7 +528,7 @@ static int plan_decl(struct ctx *ctx, struct apply *a, struct decl *d)
 	d->dev = *dev;
 	if ((ret = check_kind(ctx, a, d)))
 		return ret;
-	return plan_existing(ctx, d);
+	return plan_existing(ctx, a, d);
 }
 
 static bool declared(const struct apply *a, const char *name)
@@ -479,6 +559,43 @@ static int find_gone(struct ctx *ctx, struct apply *a)
 	return 0;
 }
 
+static int collect_port(int ifindex, const struct brport *bp, void *data)
+{
+	struct apply *a = data;
+	struct apply_port *v;
+	size_t cap;
+
+	if (a->nports == a->capports) {
+		cap = a->capports ? 2 * a->capports : 16;
+		v = realloc(a->ports, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		a->ports = v;
+		a->capports = cap;
+	}
+	a->ports[a->nports].ifindex = ifindex;
+	a->ports[a->nports++].bp = *bp;
+	return 0;
+}
+
+/* One AF_BRIDGE dump for the lines with bridge-port settings, if any. */
+static int dump_ports(struct ctx *ctx, struct apply *a)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < a->n; i++) {
+		const struct link_opts *o = &a->v[i].o;
+
+		if (o->pvid || o->vlan || o->isolated || o->no_isolated)
+			break;
+	}
+	if (i == a->n)
+		return 0;
+	ret = brport_dump(ctx, collect_port, a);
+	return ret ? err_sys(ctx, ret, "read the bridge ports") : 0;
+}
+
 static int plan_all(struct ctx *ctx, struct apply *a)
 {
 	size_t i;
@@ -486,6 +603,8 @@ static int plan_all(struct ctx *ctx, struct apply *a)
 
 	if ((ret = link_dump(ctx, collect, a)))
 		return err_sys(ctx, ret, "read the links");
+	if ((ret = dump_ports(ctx, a)))
+		return ret;
 	qsort(a->links, a->nlinks, sizeof(*a->links), cmp_link);
 	/* Bridges and lower links from the dump: no request per line. */
 	link_cache_set(ctx, a->links, a->nlinks);
@@ -607,6 +726,7 @@ static void apply_free(struct apply *a)
 	free(a->v);
 	free(a->links);
 	free(a->gone);
+	free(a->ports);
 }
 
 int cmd_apply(struct ctx *ctx, int argc, const char **argv)
