@@ -227,4 +227,23 @@ int plan_exec(struct ctx *ctx, const struct plan *p,
 int plan_run(struct ctx *ctx, const struct plan *p,
 	     const struct link_info *dev, struct plan_result *res);
 
+/*
+ * The settings of @p, a plan for the existing device @dev (whose bridge
+ * port is @bp, NULL if it is none), that @dev does not have yet: the
+ * PLAN_* bits of @p->mask worth carrying out. What cannot be compared is
+ * left out: a random MAC (drawn when a device is made), the bridge's MTU
+ * while the device stays in that bridge.
+ */
+struct brport;
+unsigned int plan_differs(struct ctx *ctx, const struct plan *p,
+			  const struct link_info *dev, const struct brport *bp);
+
+/* The settings by their list -j names, in the order they are reported. */
+struct plan_setting {
+	unsigned int bit;
+	const char *name;
+};
+extern const struct plan_setting plan_settings[];
+extern const size_t plan_nsettings;
+
 #endif
