@@ -216,7 +216,7 @@ CHECK_PARTS := unit bats vm asan-unit asan-bats docs cppcheck $(CHECK_MORE)
 # running kernel cannot make a vlan_filtering bridge (probed in a throwaway
 # namespace), check-vm runs them again under Debian's own kernel in a QEMU
 # (TCG) VM: tests/vm/run.sh.  No QEMU or no kernel package is a failure.
-VM_BATS_FILES ?= tests/85-vlan.bats
+VM_BATS_FILES ?= tests/85-vlan.bats tests/86-vlan.bats
 VM_TIMEOUT ?= 600
 
 BATS ?= bats
