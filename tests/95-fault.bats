@@ -69,7 +69,8 @@ teardown_file() {
 @test "fault: add a tap with every setting" {
 	inject -s "add tap" -r 'ip link del t0' -- \
 		add t0 --user 65534 --group 100 --mac 02:00:00:00:00:07 \
-		--mtu 1400 --txqueuelen 100 --bridge br0 --vnet-hdr --multi-queue
+		--mtu 1400 --txqueuelen 100 --bridge br0 --isolated \
+		--vnet-hdr --multi-queue
 }
 
 @test "fault: add a tun from a %d template" {
@@ -94,7 +95,14 @@ teardown_file() {
 	nsx sh -c "$mk"
 	inject -s "set tap" -k report -r "ip link del t0; $mk" -- \
 		set t0 --user 65534 --group 100 --mac 02:00:00:00:00:09 \
-		--mtu 1400 --txqueuelen 100 --bridge br0
+		--mtu 1400 --txqueuelen 100 --bridge br0 --isolated
+}
+
+@test "fault: add a macvtap in source mode" {
+	inject -s "add macvtap source" -k report \
+		-r "ip link del mvt0; $(forget_nodes)" -- \
+		add mvt0 --macvtap v0 --mode source --source-mac 02:00:00:00:03:01 \
+		--source-mac 02:00:00:00:03:02 --mac 02:00:00:00:03:00
 }
 
 @test "fault: set on a macvtap, every setting" {
