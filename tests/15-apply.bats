@@ -364,8 +364,6 @@ half_setup() {
 
 @test "a failure half-way undoes the whole apply" {
 	need_cmd strace
-	# LeakSanitizer cannot run under ptrace: an ASan tapctl aborts.
-	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 	local ns2 before k
 	ns2=$(new_ns)
 	declare_ "tap0 --mtu 1200 --bridge br0" "tap1 --user 65534" "tap2" "tap3"
@@ -390,8 +388,6 @@ half_setup() {
 
 @test "a bridge deleted between validation and execution: the whole apply is undone" {
 	need_cmd strace
-	# LeakSanitizer cannot run under ptrace: an ASan tapctl aborts.
-	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 	local ns2 before k pid i
 	ns2=$(new_ns)
 	declare_ "tap0 --mtu 1200" "tap1 --bridge br0"
