@@ -8,6 +8,7 @@
 
 #include "ctx.h"
 #include "err.h"
+#include "progress.h"
 
 static const char *reason(int code)
 {
@@ -88,6 +89,7 @@ void err_report(struct ctx *ctx)
 {
 	if (!ctx->err.code)
 		return;
+	progress_hide();
 	fflush(stdout);
 	fputs("tapctl: ", stderr);
 	if (ctx->batch_file)

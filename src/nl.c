@@ -305,7 +305,9 @@ int nl_dump(struct ctx *ctx, struct nlmsghdr *nlh, mnl_cb_t cb, void *data,
 		if (ret != -EINTR && ret != -ENOBUFS)
 			return ret;
 	}
-	ctx->extack[0] = '\0';
+	snprintf(ctx->extack, sizeof(ctx->extack),
+		 "%d dumps in a row interrupted by changes (NLM_F_DUMP_INTR)",
+		 NL_DUMP_TRIES);
 	return -EAGAIN;
 }
 
