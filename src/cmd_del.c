@@ -34,6 +34,7 @@ struct item {
 	bool go;			/* to be deleted by this run */
 	bool moved;			/* in our link group now */
 	bool seen;			/* found in the group by the check */
+	bool elsewhere;			/* seen by the check in another group */
 	bool deleted;
 	struct link_info li;
 };
@@ -48,7 +49,8 @@ struct del {
 	size_t n;
 	uint32_t group;
 	bool foreign;			/* the group holds a link not ours */
-	bool odd;			/* the check read something unexpected */
+	size_t *by_index;		/* moved items by ifindex, for the check */
+	size_t nby;
 };
 
 /* The unit fails with what ctx->err holds; the scratch error is cleared. */
@@ -289,28 +291,53 @@ out:
 	return ret;
 }
 
+static int cmp_index(const void *a, const void *b, void *data)
+{
+	const struct del *d = data;
+	int x = d->it[*(const size_t *)a].li.ifindex;
+	int y = d->it[*(const size_t *)b].li.ifindex;
+
+	return (x > y) - (x < y);
+}
+
+/* The moved item with @ifindex, or NULL. */
+static struct item *moved_item(struct del *d, int ifindex)
+{
+	size_t lo = 0, hi = d->nby, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (d->it[d->by_index[mid]].li.ifindex < ifindex)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < d->nby && d->it[d->by_index[lo]].li.ifindex == ifindex)
+		return &d->it[d->by_index[lo]];
+	return NULL;
+}
+
 static int check_group_cb(const struct link_info *li, void *data)
 {
 	struct del *d = data;
-	size_t k;
+	struct item *it = moved_item(d, li->ifindex);
 
-	if (li->ifgroup != d->group)
-		return 0;
-	for (k = 0; k < d->n; k++) {
-		if (d->it[k].moved && d->it[k].li.ifindex == li->ifindex) {
-			d->it[k].seen = true;
-			return 0;
-		}
-	}
-	d->foreign = true;
+	if (it && li->ifgroup == d->group)
+		it->seen = true;
+	else if (it)
+		it->elsewhere = true;
+	else if (li->ifgroup == d->group)
+		d->foreign = true;
 	return 0;
 }
 
 /*
  * What the group holds now. A link that is not ours (someone chose the
  * same number) makes the run fall back to one delete per device, so it
- * is never deleted; one of ours that is gone was deleted by someone
- * else, and its command fails as it would have a moment later.
+ * is never deleted. One of ours that someone moved to another group (a
+ * tapctl del running at the same time, over the same names) is deleted
+ * on its own afterwards; one that is gone was deleted by someone else,
+ * and its command fails as it would have a moment later.
  */
 static int check_group(struct del *d)
 {
@@ -318,8 +345,13 @@ static int check_group(struct del *d)
 	int ret;
 
 	d->foreign = false;
-	for (k = 0; k < d->n; k++)
-		d->it[k].seen = false;
+	d->nby = 0;
+	for (k = 0; k < d->n; k++) {
+		d->it[k].seen = d->it[k].elsewhere = false;
+		if (d->it[k].moved)
+			d->by_index[d->nby++] = k;
+	}
+	qsort_r(d->by_index, d->nby, sizeof(*d->by_index), cmp_index, d);
 	if ((ret = link_dump(d->ctx, check_group_cb, d)))
 		return ret;
 	for (k = 0; k < d->n; k++) {
@@ -328,11 +360,11 @@ static int check_group(struct del *d)
 		if (!it->moved || it->seen)
 			continue;
 		it->moved = false;
-		if (it->go && unit_ok(d, it->unit)) {
-			ctx_set_name(d->ctx, it->name);
-			err_fail(d->ctx, -ENODEV, "no such device");
-			unit_fail(d, it->unit);
-		}
+		if (it->elsewhere || !it->go || !unit_ok(d, it->unit))
+			continue;
+		ctx_set_name(d->ctx, it->name);
+		err_fail(d->ctx, -ENODEV, "no such device");
+		unit_fail(d, it->unit);
 	}
 	return 0;
 }
@@ -358,6 +390,36 @@ static size_t count_go(struct del *d)
 		m += d->it[k].go;
 	}
 	return m;
+}
+
+/*
+ * One RTM_DELLINK per device, in order: for one device, the fallback, or
+ * (@elsewhere) those the check found in another group.
+ */
+static void delete_each(struct del *d, bool elsewhere)
+{
+	size_t k;
+	int ret;
+
+	for (k = 0; k < d->n; k++) {
+		struct item *it = &d->it[k];
+
+		if (!it->go || !unit_ok(d, it->unit) || it->deleted ||
+		    (elsewhere && !it->elsewhere))
+			continue;
+		ret = link_del(d->ctx, it->li.ifindex);
+		if (!ret) {
+			it->deleted = true;
+			continue;
+		}
+		ctx_set_name(d->ctx, it->name);
+		if (ret == -ENODEV)
+			err_fail(d->ctx, ret, "no such device");
+		else
+			err_sys(d->ctx, ret, "delete");
+		unit_fail(d, it->unit);
+		cut_after_failure(d);
+	}
 }
 
 /*
@@ -389,40 +451,17 @@ static int delete_group(struct del *d)
 	if (ret && ret != -ENODEV)
 		goto fallback;
 	for (k = 0; k < d->n; k++)
-		d->it[k].deleted = d->it[k].go;
+		d->it[k].deleted = d->it[k].go && !d->it[k].elsewhere;
+	delete_each(d, true);
 	return 0;
 fallback:
 	err_clear(d->ctx);
 	cut_after_failure(d);
 	count_go(d);
+	for (k = 0; k < d->n; k++)
+		d->it[k].elsewhere = false;
 	ret = regroup(d, BACK_ALL);
 	return ret ? ret : 1;
-}
-
-/* One RTM_DELLINK per device, in order: one device, or the fallback. */
-static void delete_each(struct del *d)
-{
-	size_t k;
-	int ret;
-
-	for (k = 0; k < d->n; k++) {
-		struct item *it = &d->it[k];
-
-		if (!it->go || !unit_ok(d, it->unit))
-			continue;
-		ret = link_del(d->ctx, it->li.ifindex);
-		if (!ret) {
-			it->deleted = true;
-			continue;
-		}
-		ctx_set_name(d->ctx, it->name);
-		if (ret == -ENODEV)
-			err_fail(d->ctx, ret, "no such device");
-		else
-			err_sys(d->ctx, ret, "delete");
-		unit_fail(d, it->unit);
-		cut_after_failure(d);
-	}
 }
 
 /* A deleted macvtap's private node goes with it. */
@@ -470,8 +509,9 @@ void del_run(struct ctx *ctx, struct del_unit *u, size_t n)
 	err_clear(ctx);
 	d.pc = calloc(n + 1, sizeof(*d.pc));
 	d.help = calloc(n + 1, sizeof(*d.help));
-	if (!d.pc || !d.help || (ret = parse_units(&d))) {
-		fail_all(&d, ret, NULL);
+	if (!d.pc || !d.help || (ret = parse_units(&d)) ||
+	    !(d.by_index = calloc(d.n + 1, sizeof(*d.by_index)))) {
+		fail_all(&d, ret ? ret : -ENOMEM, NULL);
 		goto out;
 	}
 	if ((ret = lookup_all(&d))) {
@@ -484,7 +524,7 @@ void del_run(struct ctx *ctx, struct del_unit *u, size_t n)
 		if (ret)
 			fail_all(&d, ret, "restore link groups");
 	} else {
-		delete_each(&d);
+		delete_each(&d, false);
 	}
 	forget_nodes(&d);
 out:
@@ -494,6 +534,7 @@ out:
 	free(d.pc);
 	free(d.help);
 	free(d.it);
+	free(d.by_index);
 	err_clear(ctx);
 	ctx->name[0] = '\0';
 }

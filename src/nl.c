@@ -299,8 +299,13 @@ int nl_dump(struct ctx *ctx, struct nlmsghdr *nlh, mnl_cb_t cb, void *data,
 	int i, ret = 0;
 
 	for (i = 0; i < NL_DUMP_TRIES; i++) {
-		if (i)
+		if (i) {
+			/* A burst of changes may pass meanwhile. */
+			struct timespec ts = { 0, 1000000L << (i < 5 ? i - 1 : 4) };
+
+			nanosleep(&ts, NULL);
 			reset(data);
+		}
 		ret = exchange(ctx, nlh, cb, data);
 		if (ret != -EINTR && ret != -ENOBUFS)
 			return ret;

@@ -9,8 +9,11 @@ struct ctx;
 
 /* Buffer size for requests and replies; dumps need the large one. */
 #define NL_BUFSIZE 32768
-/* Runs of a dump that links changing under it may interrupt. */
-#define NL_DUMP_TRIES 5
+/*
+ * Runs of a dump that links changing under it may interrupt, 1, 2, 4,
+ * 8, 16, 16... ms apart: about a tenth of a second in all.
+ */
+#define NL_DUMP_TRIES 10
 
 /* Opens the process's one rtnetlink socket if it is not open yet. */
 int nl_open(struct ctx *ctx);
