@@ -105,6 +105,22 @@ printf 'add b0\nadd b1 --mtu 9000\n# a comment\ndel b0 b1\n' > "$TMP/batch"
 cat "$TMP/batch"
 t -b "$TMP/batch"
 
+step "Declarations: apply makes them true, a second apply changes nothing"
+cat > "$TMP/devices.conf" <<'CONF'
+# what /etc/tapctl/devices.conf could hold (tapctl.service applies it at boot)
+vm1  --user nobody --vnet-hdr --bridge br0
+vm2  --tun --mtu 9000
+CONF
+cat "$TMP/devices.conf"
+t apply "$TMP/devices.conf"
+t apply "$TMP/devices.conf"
+ip -n "$NS" link set vm1 mtu 1280 nomaster
+echo "(ip took vm1 out of br0 and changed its MTU)"
+t apply --dry-run "$TMP/devices.conf"
+t apply "$TMP/devices.conf"
+echo "vm2 --tun --mtu 1500" > "$TMP/devices.conf"
+t apply --prune "$TMP/devices.conf"
+
 step "Mistakes are refused before anything changes"
 t add 'bad/name' || echo "exit status $?"
 t set vm0 --mac 01:00:5e:00:00:01 || echo "exit status $?"
@@ -112,7 +128,7 @@ t del br0 || echo "exit status $?"
 t list
 
 step "Clean up"
-t del vm0 lab0 mvt0
+t del vm0 lab0 mvt0 vm2
 t list
 echo
 echo "demo done; namespace $NS is deleted on exit"

@@ -79,7 +79,7 @@ _tapctl()
 			_tapctl_reply -W '-n --netns -j --json -q --quiet -b --batch
 				--force -h --help -V --version'
 		else
-			_tapctl_reply -W 'add del set list show exec ifup ifdown
+			_tapctl_reply -W 'add apply del set list show exec ifup ifdown
 				bridge-helper tunctl'
 		fi
 		return
@@ -104,6 +104,11 @@ _tapctl()
 		ndev=1
 		;;
 	del) ndev='*' ;;
+	# apply takes declaration files, not devices.
+	apply)
+		flags+=' --dry-run --prune'
+		ndev='file'
+		;;
 	list | show)
 		flags+=' -d --details'
 		ndev='*'
@@ -173,6 +178,10 @@ _tapctl()
 		fi
 	done
 
+	if [[ $ndev == file && $cur != -* ]]; then
+		_filedir
+		return
+	fi
 	if [[ $cur == -* || $ndev == 0 ]] || [[ $ndev == 1 && $n -ge 1 ]]; then
 		if [[ $cmd == bridge-helper ]]; then
 			_tapctl_reply -W '--use-vnet --br= --fd='

@@ -4,7 +4,7 @@
  * replies: nl_request()'s message loop (libmnl's mnl_cb_run2 with nl.c's
  * error/done callbacks, which copy the extended-ack text), link.c's
  * parse_link() through the callbacks of link_dump(), link_get() and
- * link_new_macvtap(), and list's printer (cmd_list.c) for every link that
+ * link_new_macvtap(), and list's printer (list.c) for every link that
  * parses, in text and in JSON.  The JSON must be valid and pure ASCII
  * whatever bytes the attributes hold.
  *
@@ -22,7 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cmd.h"
+#include "list.h"
 
 #define CHECK(cond, ...)						\
 	do {								\
@@ -186,25 +186,21 @@ static void check_link(const struct link_info *li)
 /* list's row for @li, in both modes; the JSON one must parse. */
 static void print_link(const struct link_info *in, bool json)
 {
-	struct link_info li = *in;
+	struct list_row row = { .li = *in };
 	char *buf = NULL;
 	size_t len = 0;
 	struct js j;
 	FILE *f;
 
-	/*
-	 * A master or lower ifindex would make the printer ask the kernel
-	 * for its name (list has them all at hand); this target talks to no
-	 * kernel, so it prints links without them.
-	 */
-	li.master = 0;
-	li.link = 0;
+	/* The printer only formats: the names are the row's, found before. */
+	snprintf(row.master, sizeof(row.master), "%s", in->master ? "br0" : "");
+	snprintf(row.lower, sizeof(row.lower), "%s", in->link ? "eth0" : "");
 	f = open_memstream(&buf, &len);
 	if (!f)
 		return;
 	fctx.json = json;
 	out_init(&fctx.out, f, json);
-	list_print_link(&fctx, &li);
+	list_print_row(&fctx.out, &row, NULL);
 	out_end(&fctx.out);
 	fclose(f);
 	if (json) {

@@ -3,10 +3,10 @@
 #define TAPCTL_CMD_H
 
 struct ctx;
-struct link_info;
 
 enum {
 	CMD_NO_BATCH = 1 << 0,	/* replaces or outlives the process */
+	CMD_OWN_STATUS = 1 << 1, /* fn returns the exit status itself */
 };
 
 struct cmd {
@@ -19,11 +19,13 @@ struct cmd {
 
 /*
  * Each returns 0 or a negative errno with the reason recorded in
- * ctx->err; argv[0] is the command's own name. cmd_exec returns an exit
- * status (see exec.h) instead, as it only returns on failure.
+ * ctx->err; argv[0] is the command's own name. cmd_exec (CMD_OWN_STATUS)
+ * returns an exit status (see exec.h) instead, as it only returns on
+ * failure.
  */
 int cmd_add(struct ctx *ctx, int argc, const char **argv);
 int cmd_del(struct ctx *ctx, int argc, const char **argv);
+int cmd_apply(struct ctx *ctx, int argc, const char **argv);
 int cmd_set(struct ctx *ctx, int argc, const char **argv);
 int cmd_list(struct ctx *ctx, int argc, const char **argv);
 int cmd_exec(struct ctx *ctx, int argc, const char **argv);
@@ -33,10 +35,5 @@ int cmd_bridge_helper(struct ctx *ctx, int argc, const char **argv);
 int cmd_tunctl(struct ctx *ctx, int argc, const char **argv);
 
 const struct cmd *cmd_find(const char *name);
-
-/* Prints one device as list does: a table row, or a JSON object. */
-int list_print_link(struct ctx *ctx, const struct link_info *li);
-/* The table header that goes with list_print_link's rows. */
-void list_print_header(struct ctx *ctx);
 
 #endif

@@ -1,132 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
-#include <string.h>
-#include <unistd.h>
 
-#include "add.h"
 #include "cmd.h"
-#include "compat.h"
 #include "ctx.h"
 #include "link.h"
 #include "linkopt.h"
-#include "macvtap.h"
+#include "list.h"
 #include "opt.h"
-#include "parse.h"
-#include "tun.h"
-
-/*
- * A tun/tap device is made with TUNSETIFF and configured while our
- * descriptor keeps it alive; TUNSETPERSIST comes last. Any failure
- * before it just closes the descriptor, and the kernel removes the
- * half-made device with it.
- */
-static int add_tun(struct ctx *ctx, struct link_opts *o, char name[IFNAMSIZ],
-		   int *keep_fd)
-{
-	unsigned int flags = IFF_TUN_EXCL;
-	int fd, ret;
-
-	flags |= o->tun ? IFF_TUN : IFF_TAP;
-	if (!o->pi)
-		flags |= IFF_NO_PI;
-	if (o->vnet_hdr)
-		flags |= IFF_VNET_HDR;
-	if (o->multi_queue)
-		flags |= IFF_MULTI_QUEUE;
-
-	fd = tun_open(name, flags);
-	if (fd == -EBUSY)
-		return err_fail(ctx, fd, "a device of this name already exists");
-	if (fd < 0)
-		return err_sys(ctx, fd, o->tun ? "create tun" : "create tap");
-	ctx_set_name(ctx, name);
-
-	if (o->set_owner && (ret = tun_set_owner(fd, o->owner))) {
-		err_sys(ctx, ret, "TUNSETOWNER");
-		goto out;
-	}
-	if (o->set_group && (ret = tun_set_group(fd, o->group_id))) {
-		err_sys(ctx, ret, "TUNSETGROUP");
-		goto out;
-	}
-	/*
-	 * Joining a bridge without an address of our own: make the first
-	 * byte 0xfe, as QEMU and libvirt do, so that the new port never
-	 * has the lowest address and the bridge keeps its own.
-	 */
-	if (o->bridge && !(o->ch.mask & LC_MAC)) {
-		if ((ret = tun_get_mac(fd, o->ch.mac))) {
-			err_sys(ctx, ret, "SIOCGIFHWADDR");
-			goto out;
-		}
-		o->ch.mac[0] = 0xfe;
-		o->ch.mask |= LC_MAC;
-	}
-	if ((ret = link_change(ctx, 0, name, &o->ch))) {
-		linkopt_change_failed(ctx, o, ret);
-		goto out;
-	}
-	if (keep_fd) {
-		*keep_fd = fd;
-		return 0;
-	}
-	if ((ret = tun_set_persist(fd, true)))
-		err_sys(ctx, ret, "TUNSETPERSIST");
-out:
-	close(fd);
-	return ret;
-}
-
-/*
- * A macvtap is only usable through its character device: the link is
- * not made until the lower is known to carry it, and it is deleted
- * again if its node cannot be made ready (found or made, and owned).
- */
-static int add_macvtap(struct ctx *ctx, struct link_opts *o,
-		       char name[IFNAMSIZ])
-{
-	char node[256];
-	struct link_info li;
-	int ret;
-
-	if ((ret = mvt_check_lower(ctx, &o->lower, o->mode_val, &o->ch)))
-		return ret;
-	ret = link_new_macvtap(ctx, name, o->lower.ifindex, o->mode_val,
-			       &o->ch, &li);
-	if (ret == -EEXIST)
-		return err_fail(ctx, ret, "a device of this name already exists");
-	/* macvlan_port_create: another rx_handler owns the lower's frames. */
-	if (ret == -EBUSY)
-		return err_fail(ctx, ret,
-				"--macvtap: \"%s\" cannot carry a macvtap: another driver takes its frames (is it a bridge or bond port?)",
-				o->lower.ifname);
-	if (ret)
-		return err_sys(ctx, ret, "create macvtap");
-	memcpy(name, li.ifname, IFNAMSIZ);
-	ctx_set_name(ctx, name);
-	if ((ret = mvt_node(ctx, &li, node, sizeof(node))) ||
-	    (ret = mvt_chown(ctx, &li, o->set_owner, o->owner, o->set_group,
-			     o->group_id))) {
-		/* Errors of the undo must not hide the cause: err_* keeps it. */
-		if (!link_del(ctx, li.ifindex))
-			mvt_forget(ctx, &li);
-		return ret;
-	}
-	return 0;
-}
-
-int add_create(struct ctx *ctx, struct link_opts *o, char name[IFNAMSIZ],
-	       int *keep_fd)
-{
-	if (keep_fd)
-		*keep_fd = -1;
-	if (o->macvtap)
-		return add_macvtap(ctx, o, name);
-	return add_tun(ctx, o, name, keep_fd);
-}
+#include "plan.h"
 
 static int report(struct ctx *ctx, const char *name)
 {
@@ -142,9 +25,7 @@ static int report(struct ctx *ctx, const char *name)
 	ret = link_get(ctx, name, &li);
 	if (ret)
 		return err_sys(ctx, ret, "read back");
-	ret = list_print_link(ctx, &li);
-	out_end(&ctx->out);
-	return ret;
+	return list_show_one(ctx, &li);
 }
 
 int cmd_add(struct ctx *ctx, int argc, const char **argv)
@@ -158,8 +39,8 @@ int cmd_add(struct ctx *ctx, int argc, const char **argv)
 		POPT_TABLEEND
 	};
 	struct link_opts o = { 0 };
-	char name[IFNAMSIZ] = "";
-	const char *arg;
+	struct plan_result res;
+	struct plan p;
 	poptContext pc;
 	int rc, ret = 0;
 
@@ -175,15 +56,12 @@ int cmd_add(struct ctx *ctx, int argc, const char **argv)
 		ret = opt_error(ctx, pc, rc);
 		goto out;
 	}
-	if ((ret = opt_name(ctx, pc, true, &arg)) ||
-	    (ret = opt_no_more(ctx, pc)))
+	if ((ret = opt_name(ctx, pc, true, &o.name)) ||
+	    (ret = opt_no_more(ctx, pc)) ||
+	    (ret = plan_from_opts(ctx, &o, NULL, &p)) ||
+	    (ret = plan_run(ctx, &p, NULL, &res)))
 		goto out;
-	snprintf(name, sizeof(name), "%s", arg);
-	if ((ret = linkopt_validate(ctx, &o, NULL)))
-		goto out;
-	ret = add_create(ctx, &o, name, NULL);
-	if (!ret)
-		ret = report(ctx, name);
+	ret = report(ctx, res.ifname);
 out:
 	linkopt_free(&o);
 	poptFreeContext(pc);

@@ -10,13 +10,11 @@
  * exits 1 on every failure (usage errors included), as it does.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -30,6 +28,7 @@
 #include "fdpass.h"
 #include "link.h"
 #include "nl.h"
+#include "plan.h"
 #include "tun.h"
 
 /* Test suites point this at their own bridge.conf; see acl_path(). */
@@ -41,21 +40,13 @@ struct bh_opts {
 	int unixfd;
 };
 
-static int say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Upstream's words, bare (ctx->bare_errors): err_report writes them
+ * without tapctl's prefix.
+ */
+#define say(...) err_fail(ctx, -EPERM, __VA_ARGS__)
 
-static int say(const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -EPERM;
-}
-
-static int usage(void)
+static int usage(struct ctx *ctx)
 {
 	return say("Usage: qemu-bridge-helper [--use-vnet] --br=bridge --fd=unixfd");
 }
@@ -132,7 +123,7 @@ static const char *acl_path(const struct ctx *ctx)
 	return p && *p ? p : ACL_BRIDGE_CONF;
 }
 
-static int check_acl(const struct ctx *ctx, const char *bridge)
+static int check_acl(struct ctx *ctx, const char *bridge)
 {
 	const char *path = acl_path(ctx);
 	struct acl acl;
@@ -151,92 +142,60 @@ out:
 	return ret;
 }
 
-/* TUNGETFEATURES: whether this kernel's tap can carry a vnet header. */
-static bool has_vnet_hdr(int fd)
-{
-	unsigned int features = 0;
-
-	return ioctl(fd, TUNGETFEATURES, &features) == 0 &&
-	       (features & IFF_VNET_HDR);
-}
-
 /*
- * Upstream opens and sets up the tap in separate steps with a message
- * each, so this does too rather than calling tun_open().
+ * The tap, transient (it lives exactly as long as the descriptor QEMU
+ * gets, so any failure leaves nothing behind), joined to @bridge by the
+ * rule of add --bridge. Upstream's steps each have a message of their
+ * own; they are told apart by the step that failed.
  */
-static int make_tap(const struct bh_opts *o, char name[IFNAMSIZ])
+static int make_tap(struct ctx *ctx, const struct bh_opts *o,
+		    struct plan_result *res)
 {
-	struct ifreq ifr;
-	int fd, err;
-
-	fd = open(TUN_DEV, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return say("failed to open " TUN_DEV ": %s", strerror(errno));
-	memset(&ifr, 0, sizeof(ifr));
-	memcpy(ifr.ifr_name, "tap%d", sizeof("tap%d"));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
-	if (o->use_vnet && has_vnet_hdr(fd))
-		ifr.ifr_flags |= IFF_VNET_HDR;
-	/*
-	 * No TUNSETPERSIST and no owner: the tap lives exactly as long as
-	 * the descriptor, so any failure below leaves nothing behind.
-	 */
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
-		err = errno;
-		close(fd);
-		return say("failed to create tun device: %s", strerror(err));
-	}
-	memcpy(name, ifr.ifr_name, IFNAMSIZ);
-	name[IFNAMSIZ - 1] = '\0';
-	return fd;
-}
-
-static int attach(struct ctx *ctx, int fd, const char *tap, const char *bridge)
-{
-	struct link_change ch = { 0 };
 	struct link_info br;
+	unsigned int features = 0;
+	struct plan p = { 0 };
+	struct err e;
 	int ret;
 
-	ret = br_get(ctx, bridge, &br);
-	if (ret == -EOPNOTSUPP)
-		return say("failed to add interface `%s' to bridge `%s': %s",
-			   tap, bridge, strerror(-ret));
-	if (ret)
-		return say("failed to get mtu of bridge `%s': %s", bridge,
+	if ((ret = tun_features(&features)))
+		return say("failed to open " TUN_DEV ": %s", strerror(-ret));
+	/* Not a bridge: the kernel refuses IFLA_MASTER, as SIOCBRADDIF. */
+	ret = br_get(ctx, o->bridge, &br);
+	if (ret && ret != -EOPNOTSUPP)
+		return say("failed to get mtu of bridge `%s': %s", o->bridge,
 			   strerror(-ret));
-	/*
-	 * A bridge takes the lowest address of its ports as its own unless
-	 * one was set on it: a first byte 0xfe keeps the tap from ever
-	 * being that one.
-	 */
-	ret = tun_get_mac(fd, ch.mac);
-	if (ret)
-		return say("failed to get MAC address of device `%s': %s", tap,
-			   strerror(-ret));
-	ch.mac[0] = 0xfe;
-	/* One RTM_NEWLINK: address and MTU, then the master, then up. */
-	ch.mask = LC_MAC | LC_MTU | LC_MASTER | LC_UP;
-	ch.mtu = br.mtu;
-	ch.master = br.ifindex;
-	ch.up = true;
-	ret = link_change(ctx, 0, tap, &ch);
-	if (ret)
-		return say("failed to add interface `%s' to bridge `%s': %s%s%s",
-			   tap, bridge, strerror(-ret), ctx->extack[0] ? ": " : "",
-			   ctx->extack);
-	return 0;
+	p.create = true;
+	p.kind = LINK_TAP;
+	memcpy(p.name, "tap%d", sizeof("tap%d"));
+	p.vnet_hdr = o->use_vnet && (features & IFF_VNET_HDR);
+	p.transient = true;
+	memcpy(p.master_name, br.ifname, IFNAMSIZ);
+	if ((ret = plan_join_bridge(ctx, &p, NULL, &br)))
+		return ret;
+	ret = plan_run(ctx, &p, NULL, res);
+	if (!ret)
+		return 0;
+	/* The kernel's text stays with the error that it explains. */
+	e = ctx->err;
+	err_clear(ctx);
+	if (res->step == PLAN_STEP_CREATE)
+		return say("failed to create tun device: %s", strerror(-e.code));
+	return say("failed to add interface `%s' to bridge `%s': %s%s%s",
+		   res->ifname, o->bridge, strerror(-e.code),
+		   e.extack[0] ? ": " : "", e.extack);
 }
 
 int cmd_bridge_helper(struct ctx *ctx, int argc, const char **argv)
 {
 	struct bh_opts o = { false, NULL, -1 };
-	char tap[IFNAMSIZ];
-	int fd = -1, ret;
+	struct plan_result res = { .fd = -1 };
+	int ret;
 
+	ctx->bare_errors = true;
 	if (geteuid() == 0 && getuid() != 0 && keep_net_admin())
 		return say("failed to drop privileges");
 	if (parse_args(argc, argv, &o))
-		return usage();
+		return usage(ctx);
 	if (strlen(o.bridge) >= IFNAMSIZ)
 		return say("name `%s' too long: %zu", o.bridge, strlen(o.bridge));
 	ret = check_acl(ctx, o.bridge);
@@ -246,23 +205,15 @@ int cmd_bridge_helper(struct ctx *ctx, int argc, const char **argv)
 	/* The netlink socket stands in for upstream's control socket. */
 	ret = nl_open(ctx);
 	if (ret) {
-		say("failed to open control socket: %s", strerror(-ret));
-		goto out;
+		err_clear(ctx);
+		return say("failed to open control socket: %s", strerror(-ret));
 	}
-	fd = ret = make_tap(&o, tap);
-	if (fd < 0)
-		goto out;
-	ctx_set_name(ctx, tap);
-	ret = attach(ctx, fd, tap, o.bridge);
-	if (ret)
-		goto out;
-	ret = fdpass_send(o.unixfd, fd);
+	if ((ret = make_tap(ctx, &o, &res)))
+		return ret;
+	ctx_set_name(ctx, res.ifname);
+	ret = fdpass_send(o.unixfd, res.fd);
 	if (ret)
 		say("failed to write fd to unix socket: %s", strerror(-ret));
-out:
-	if (fd >= 0)
-		close(fd);
-	/* Everything was said above, in upstream's words. */
-	err_clear(ctx);
+	close(res.fd);
 	return ret;
 }

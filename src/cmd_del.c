@@ -23,7 +23,7 @@
 #include "macvtap.h"
 #include "opt.h"
 #include "parse.h"
-#include "priv.h"
+#include "resolve.h"
 
 /* One NAME of one del command. */
 struct item {
@@ -193,13 +193,13 @@ static int check_item(struct del *d, size_t k)
 	ctx_set_name(d->ctx, it->name);
 	if (parse_ifname(it->name, false, &why))
 		return err_usage(d->ctx, "%s", why);
-	if (it->err == -ENODEV || (!it->err && same_device(d, k, false)))
-		return err_fail(d->ctx, -ENODEV, "no such device");
-	if (it->err)
+	if (it->err && it->err != -ENODEV)
 		return err_sys(d->ctx, it->err, "look up");
-	if (link_check_managed(d->ctx, &it->li))
-		return -EPERM;
-	return priv_owns(d->ctx, &it->li);
+	/* Gone by then if an earlier line deletes it. */
+	if (!it->err && same_device(d, k, false))
+		return resolve_found(d->ctx, it->name, RESOLVE_OWN, NULL);
+	return resolve_found(d->ctx, it->name, RESOLVE_OWN,
+			     it->err ? NULL : &it->li);
 }
 
 /* Every unit in order, as if run one after the other: which devices go. */

@@ -3,19 +3,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
-#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <linux/if_tun.h>
 
-#include "add.h"
 #include "cmd.h"
 #include "compat.h"
 #include "ctx.h"
@@ -26,14 +21,14 @@
 #include "nl.h"
 #include "opt.h"
 #include "parse.h"
+#include "plan.h"
 #include "priv.h"
+#include "resolve.h"
 #include "tun.h"
 
 #define MAX_QUEUES 256		/* the kernel's MAX_TAP_QUEUES */
 #define MAX_FD 1048575		/* the kernel's default fs.nr_open - 1 */
 #define VHOST_DEV "/dev/vhost-net"
-/* The PATH that PROGRAM is looked up in when tapctl runs privileged. */
-#define PRIV_PATH "/usr/sbin:/usr/bin:/sbin:/bin"
 
 enum {
 	EX_FD = 2000, EX_QUEUES, EX_VHOST, EX_VNET_HDR, EX_NO_VNET_HDR,
@@ -65,14 +60,15 @@ static const struct poptOption exec_table[] = {
 struct exec_opts {
 	/* as typed */
 	char *fd_arg, *queues_arg, *setuid, *setgid;
-	bool vhost, vnet_hdr, no_vnet_hdr, create;
-	struct link_opts lo;		/* the add options of --create */
+	bool vhost, no_vnet_hdr, create;
+	struct link_opts lo;		/* --vnet-hdr, and add's of --create */
 	char name[IFNAMSIZ];
 	const char **prog;		/* PROGRAM [ARGS...], NULL-terminated */
 
 	/* validated */
 	uint32_t first_fd, queues;
 	struct exec_creds creds;
+	struct plan plan;		/* with --create, of a missing NAME */
 };
 
 struct exec_dev {
@@ -107,7 +103,8 @@ static void handle(struct exec_opts *o, poptContext pc, int rc)
 	case EX_SETUID: opt_take(pc, &o->setuid); break;
 	case EX_SETGID: opt_take(pc, &o->setgid); break;
 	case EX_VHOST: o->vhost = true; break;
-	case EX_VNET_HDR: o->vnet_hdr = true; break;
+	/* A tun/tap's flag as for add, and each descriptor's. */
+	case EX_VNET_HDR: o->lo.vnet_hdr = true; break;
 	case EX_NO_VNET_HDR: o->no_vnet_hdr = true; break;
 	case EX_CREATE: o->create = true; break;
 	default: linkopt_handle(&o->lo, pc, rc); break;
@@ -182,30 +179,6 @@ out:
 	return ret;
 }
 
-/* The first add option given, or NULL. */
-static const char *add_option(const struct link_opts *lo)
-{
-	const struct {
-		bool set;
-		const char *name;
-	} opts[] = {
-		{ lo->tap, "--tap" }, { lo->tun, "--tun" },
-		{ lo->macvtap, "--macvtap" }, { lo->mode, "--mode" },
-		{ lo->multi_queue, "--multi-queue" }, { lo->pi, "--pi" },
-		{ lo->user, "--user" }, { lo->group, "--group" },
-		{ lo->mac, "--mac" }, { lo->mtu, "--mtu" },
-		{ lo->txqlen, "--txqueuelen" }, { lo->up, "--up" },
-		{ lo->down, "--down" }, { lo->bridge, "--bridge" },
-		{ lo->nobridge, "--nobridge" },
-	};
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(opts); i++)
-		if (opts[i].set)
-			return opts[i].name;
-	return NULL;
-}
-
 /*
  * Whom PROGRAM runs as. Run privileged for someone else, tapctl always
  * drops to that caller, who keeps their own groups (kvm, for one);
@@ -253,7 +226,6 @@ static bool uses_token(const char **prog, const char *token)
 
 static int validate(struct ctx *ctx, struct exec_opts *o)
 {
-	const char *opt = add_option(&o->lo);
 	struct rlimit rl;
 	uint64_t last;
 	int ret;
@@ -265,10 +237,11 @@ static int validate(struct ctx *ctx, struct exec_opts *o)
 	if (o->queues_arg &&
 	    (ret = opt_u32(ctx, "--queues", o->queues_arg, 1, MAX_QUEUES, &o->queues)))
 		return ret;
-	if (o->vnet_hdr && o->no_vnet_hdr)
+	if (o->lo.vnet_hdr && o->no_vnet_hdr)
 		return err_usage(ctx, "--vnet-hdr and --no-vnet-hdr exclude each other");
-	if (opt && !o->create)
-		return err_usage(ctx, "%s: only with --create", opt);
+	/* Every option of add is honoured with --create, refused without. */
+	if (o->lo.first && !o->create)
+		return err_usage(ctx, "--%s: only with --create", o->lo.first);
 	if (!o->vhost && uses_token(o->prog, "{vhostfds}"))
 		return err_usage(ctx, "{vhostfds}: only with --vhost");
 	last = (uint64_t)o->first_fd + o->queues * (o->vhost ? 2 : 1) - 1;
@@ -282,13 +255,14 @@ static int validate(struct ctx *ctx, struct exec_opts *o)
 		return ret;
 	if (!o->create)
 		return 0;
-	/* What exec says about vnet_hdr and queues holds for a new tap too. */
-	if (!o->lo.macvtap) {
-		o->lo.vnet_hdr = o->vnet_hdr;
-		o->lo.multi_queue |= o->queues > 1;
-	}
-	/* Privileged for someone else: the new device is theirs (linkopt). */
-	return linkopt_validate(ctx, &o->lo, NULL);
+	/*
+	 * The device to make if NAME is missing: transient, opened
+	 * o->queues times. Privileged for someone else, it is theirs.
+	 */
+	o->lo.name = o->name;
+	o->lo.transient = true;
+	o->lo.queues = o->queues;
+	return plan_from_opts(ctx, &o->lo, NULL, &o->plan);
 }
 
 static const char *kind_asked(const struct link_opts *lo)
@@ -300,51 +274,20 @@ static const char *kind_asked(const struct link_opts *lo)
 	return lo->tap ? "tap" : NULL;
 }
 
-/* A tun/tap opens as its owner and group let the caller (tun_not_capable). */
-static int priv_open_tun(struct ctx *ctx, const struct link_info *li)
-{
-	if ((li->has_owner || li->has_group) &&
-	    !(li->has_owner && li->owner != ctx->uid) &&
-	    !(li->has_group && !priv_in_groups(li->group)))
-		return 0;
-	return err_fail(ctx, -EPERM, "not yours: when tapctl runs for another user it opens only devices whose owner or group is theirs");
-}
-
-/* A macvtap opens as its character device's owner and mode let the caller. */
-static int priv_open_mvt(struct ctx *ctx, const struct link_info *li)
-{
-	char path[PATH_MAX];
-	struct stat st;
-	int ret;
-
-	/* Only a node that exists can be theirs: mvt_node would make one. */
-	ret = mvt_find(ctx, li, path, sizeof(path), &st);
-	if (ret && ret != -ENOENT)
-		return err_sys(ctx, ret, "macvtap device");
-	if (!ret && ((st.st_uid == ctx->uid && (st.st_mode & 0600) == 0600) ||
-	    (priv_in_groups(st.st_gid) && (st.st_mode & 0060) == 0060)))
-		return 0;
-	return err_fail(ctx, -EPERM, "not yours: when tapctl runs for another user it opens only macvtap devices whose node is theirs");
-}
-
 static int check_existing(struct ctx *ctx, const struct exec_opts *o,
 			  const struct link_info *li)
 {
 	const char *want = kind_asked(&o->lo);
 	int ret;
 
-	if ((ret = link_check_managed(ctx, li)))
+	if ((ret = resolve_found(ctx, NULL, 0, li)))
 		return ret;
 	if (o->create && want && strcmp(want, link_kind_name(li->kind)))
 		return err_fail(ctx, -EEXIST, "--create: the device exists and is a %s, not a %s",
 				link_kind_name(li->kind), want);
 	if (li->kind != LINK_MACVTAP && o->queues > 1 && !li->multi_queue)
 		return err_fail(ctx, -EINVAL, "--queues: not a multi-queue device (make it with add --multi-queue)");
-	if (!ctx->privileged)
-		return 0;
-	if (li->kind == LINK_MACVTAP)
-		return priv_open_mvt(ctx, li);
-	return priv_open_tun(ctx, li);
+	return priv_owns(ctx, li, PRIV_OPEN);
 }
 
 /*
@@ -354,8 +297,8 @@ static int check_existing(struct ctx *ctx, const struct exec_opts *o,
 static int find_or_create(struct ctx *ctx, struct exec_opts *o,
 			  struct exec_dev *d)
 {
-	char name[IFNAMSIZ];
-	int ret, fd = -1;
+	struct plan_result res;
+	int ret;
 
 	if (!strchr(o->name, '%')) {
 		ret = link_get(ctx, o->name, &d->li);
@@ -364,14 +307,13 @@ static int find_or_create(struct ctx *ctx, struct exec_opts *o,
 		if (ret != -ENODEV)
 			return err_sys(ctx, ret, "look up");
 		if (!o->create)
-			return err_fail(ctx, ret, "no such device");
+			return resolve_found(ctx, NULL, 0, NULL);
 	}
-	memcpy(name, o->name, IFNAMSIZ);
-	if ((ret = add_create(ctx, &o->lo, name, &fd)))
+	if ((ret = plan_run(ctx, &o->plan, NULL, &res)))
 		return ret;
-	if (fd >= 0)
-		d->fds[d->nfds++] = fd;
-	ret = link_get(ctx, name, &d->li);
+	if (res.fd >= 0)
+		d->fds[d->nfds++] = res.fd;
+	ret = link_get(ctx, res.ifname, &d->li);
 	if (ret)
 		return err_sys(ctx, ret, "read back");
 	if (d->li.kind == LINK_MACVTAP)
@@ -392,7 +334,7 @@ static int open_tun_queues(struct ctx *ctx, const struct exec_opts *o,
 	 * it stays so after PROGRAM ends. Without --(no-)vnet-hdr the
 	 * device's own flags go back, which changes nothing.
 	 */
-	if (o->vnet_hdr)
+	if (o->lo.vnet_hdr)
 		flags |= IFF_VNET_HDR;
 	if (o->no_vnet_hdr)
 		flags &= ~IFF_VNET_HDR;
@@ -406,14 +348,14 @@ static int open_tun_queues(struct ctx *ctx, const struct exec_opts *o,
 			return err_sys(ctx, fd, "attach");
 		d->fds[d->nfds++] = fd;
 	}
-	if (!o->vnet_hdr && !o->no_vnet_hdr)
+	if (!o->lo.vnet_hdr && !o->no_vnet_hdr)
 		return 0;
 	/* With other queues attached the kernel keeps the flags silently. */
 	if ((ret = tun_get_iff(d->fds[0], NULL, &got)))
 		return err_sys(ctx, ret, "TUNGETIFF");
 	if ((got ^ flags) & IFF_VNET_HDR)
 		return err_fail(ctx, -EBUSY, "%s: other queues hold the device open %s vnet_hdr; it changes only while none is attached",
-				o->vnet_hdr ? "--vnet-hdr" : "--no-vnet-hdr",
+				o->lo.vnet_hdr ? "--vnet-hdr" : "--no-vnet-hdr",
 				(got & IFF_VNET_HDR) ? "with" : "without");
 	return 0;
 }
@@ -426,13 +368,13 @@ static int open_tun_queues(struct ctx *ctx, const struct exec_opts *o,
 static int mvt_set_flags(int fd, const struct exec_opts *o)
 {
 	unsigned int flags, want;
-	struct ifreq ifr;
+	char name[IFNAMSIZ] = "";
 	int ret;
 
 	if ((ret = tun_get_iff(fd, NULL, &flags)))
 		return ret;
 	want = IFF_TAP | IFF_NO_PI | (flags & IFF_VNET_HDR);
-	if (o->vnet_hdr)
+	if (o->lo.vnet_hdr)
 		want |= IFF_VNET_HDR;
 	if (o->no_vnet_hdr)
 		want &= ~IFF_VNET_HDR;
@@ -441,9 +383,8 @@ static int mvt_set_flags(int fd, const struct exec_opts *o)
 	if ((flags & (IFF_VNET_HDR | IFF_MULTI_QUEUE)) ==
 	    (want & (IFF_VNET_HDR | IFF_MULTI_QUEUE)))
 		return 0;
-	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = (short)want;
-	return ioctl(fd, TUNSETIFF, &ifr) < 0 ? -errno : 0;
+	/* A macvtap queue ignores the name: only the flags change. */
+	return tun_attach(fd, name, want);
 }
 
 static int open_mvt_queues(struct ctx *ctx, const struct exec_opts *o,

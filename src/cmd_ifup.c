@@ -16,30 +16,11 @@
 #include "link.h"
 #include "opt.h"
 #include "parse.h"
+#include "plan.h"
 #include "priv.h"
+#include "resolve.h"
 
 #define IFUP_ENV_BRIDGE "TAPCTL_BRIDGE"
-
-/* The tap IFNAME, which the caller must own when tapctl is privileged. */
-static int lookup(struct ctx *ctx, const char *name, struct link_info *li)
-{
-	const char *why;
-	int ret;
-
-	if (parse_ifname(name, false, &why))
-		return err_usage(ctx, "%s", why);
-	ret = link_get(ctx, name, li);
-	if (ret == -ENODEV)
-		return err_fail(ctx, ret, "no such device");
-	if (ret)
-		return err_sys(ctx, ret, "look up");
-	/* Never put an uplink, a veth or a macvtap into a bridge by mistake. */
-	if (li->kind != LINK_TAP)
-		return err_fail(ctx, -EPERM, "refusing: not a tap device (kind %s)",
-				link_managed(li) ? link_kind_name(li->kind) :
-				li->info_kind[0] ? li->info_kind : "none");
-	return priv_owns(ctx, li);
-}
 
 /* A bridge the user named, with --bridge or TAPCTL_BRIDGE. */
 static int named_bridge(struct ctx *ctx, const char *src, const char *name,
@@ -80,9 +61,8 @@ static int default_bridge(struct ctx *ctx, struct link_info *br)
 		return err_sys(ctx, ret, "find the default route's bridge");
 	else
 		return 0;
-	if (!ctx->quiet)
-		fprintf(stderr, "tapctl: ifup %s: warning: no bridge given and %s; bringing it up outside any bridge\n",
-			ctx->name, why);
+	err_warn(ctx, "no bridge given and %s; bringing it up outside any bridge",
+		 why);
 	return 1;
 }
 
@@ -109,22 +89,6 @@ static int named(struct ctx *ctx, const char *opt, const char **src,
 		return err_usage(ctx, "%s: \"%s\": %s", *src, *name, why);
 	return 0;
 }
-/* One RTM_NEWLINK; if the kernel stops half-way, the rest is put back. */
-static int change(struct ctx *ctx, const struct link_info *li,
-		  const struct link_change *ch, const char *step)
-{
-	struct link_change undo;
-	int ret;
-
-	ret = link_change(ctx, li->ifindex, NULL, ch);
-	if (ret) {
-		err_sys(ctx, ret, step);
-		link_change_inverse(li, ch, &undo);
-		link_change(ctx, li->ifindex, NULL, &undo);
-	}
-	return ret;
-}
-
 /* Parses IFNAME and, for ifup, --bridge. Returns 1 after --help. */
 static int parse(struct ctx *ctx, int argc, const char **argv,
 		 char **bridge, const char **name, poptContext *pcp)
@@ -162,19 +126,18 @@ static int parse(struct ctx *ctx, int argc, const char **argv,
 
 int cmd_ifup(struct ctx *ctx, int argc, const char **argv)
 {
-	struct link_change ch = { 0 };
 	struct link_info li, br;
 	const char *name, *src, *brname;
 	char *bridge = NULL;
 	poptContext pc;
+	struct plan p;
 	int ret;
 
 	ret = parse(ctx, argc, argv, &bridge, &name, &pc);
 	if (ret)
 		goto out;
-	if ((ret = named(ctx, bridge, &src, &brname)))
-		goto out;
-	if ((ret = lookup(ctx, name, &li)))
+	if ((ret = named(ctx, bridge, &src, &brname)) ||
+	    (ret = resolve_device(ctx, name, RESOLVE_TAP | RESOLVE_OWN, &li)))
 		goto out;
 	if (brname)
 		ret = named_bridge(ctx, src, brname, &br);
@@ -182,18 +145,17 @@ int cmd_ifup(struct ctx *ctx, int argc, const char **argv)
 		ret = default_bridge(ctx, &br);
 	if (ret < 0)
 		goto out;
-	ch.mask = LC_UP;
-	ch.up = true;
+	plan_for_device(&p, &li);
 	if (ret == 0) {
-		if ((ret = priv_allow_bridge(ctx, br.ifname)))
+		/* The rule of add --bridge; messages name no bridge, as in 0.1. */
+		if ((ret = priv_allow_bridge(ctx, br.ifname)) ||
+		    (ret = plan_join_bridge(ctx, &p, &li, &br)))
 			goto out;
-		/* The bridge's MTU, set before joining so that it keeps it. */
-		ch.mask |= LC_MTU | LC_MASTER;
-		ch.mtu = br.mtu;
-		ch.master = br.ifindex;
+	} else {
+		p.mask = PLAN_UP;
+		p.up = true;
 	}
-	ret = change(ctx, &li, &ch, ch.mask & LC_MASTER ?
-		     "configure and attach to bridge" : "bring up");
+	ret = plan_run(ctx, &p, &li, NULL);
 out:
 	free(bridge);
 	poptFreeContext(pc);
@@ -202,21 +164,22 @@ out:
 
 int cmd_ifdown(struct ctx *ctx, int argc, const char **argv)
 {
-	struct link_change ch = { 0 };
 	struct link_info li;
 	const char *name;
 	poptContext pc;
+	struct plan p;
 	int ret;
 
 	ret = parse(ctx, argc, argv, NULL, &name, &pc);
 	if (ret)
 		goto out;
-	if ((ret = lookup(ctx, name, &li)))
+	if ((ret = resolve_device(ctx, name, RESOLVE_TAP | RESOLVE_OWN, &li)))
 		goto out;
-	ch.mask = LC_MASTER | LC_UP;
-	ch.master = 0;
-	ch.up = false;
-	ret = change(ctx, &li, &ch, "detach and bring down");
+	plan_for_device(&p, &li);
+	p.mask = PLAN_MASTER | PLAN_UP;
+	p.master = 0;
+	p.up = false;
+	ret = plan_run(ctx, &p, &li, NULL);
 out:
 	poptFreeContext(pc);
 	return ret < 0 ? ret : 0;

@@ -2,28 +2,23 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <net/if.h>
 
 #include "cmd.h"
 #include "ctx.h"
 #include "holder.h"
 #include "link.h"
+#include "list.h"
 #include "macvtap.h"
 #include "opt.h"
 #include "parse.h"
+#include "resolve.h"
 
 struct links {
 	struct link_info *v;
 	size_t n, cap;
 };
-
-/* What list_print_link may consult while a list runs. */
-static const struct links *all_links;
-static const struct holders *all_holders;
 
 static int collect(const struct link_info *li, void *data)
 {
@@ -41,152 +36,6 @@ static int collect(const struct link_info *li, void *data)
 	return 0;
 }
 
-static const char *name_of(struct ctx *ctx, int ifindex, char buf[IFNAMSIZ])
-{
-	size_t i;
-
-	if (!ifindex)
-		return NULL;
-	if (all_links) {
-		for (i = 0; i < all_links->n; i++)
-			if (all_links->v[i].ifindex == ifindex)
-				return all_links->v[i].ifname;
-	}
-	if (link_name(ctx, ifindex, buf))
-		snprintf(buf, IFNAMSIZ, "if%d", ifindex);
-	return buf;
-}
-
-static const char *operstate(uint8_t s)
-{
-	static const char *const names[] = {
-		"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN",
-		"TESTING", "DORMANT", "UP",
-	};
-
-	return s < sizeof(names) / sizeof(names[0]) ? names[s] : "UNKNOWN";
-}
-
-static void flags_text(const struct link_info *li, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s%s%s%s", li->persist ? "persist," : "",
-		 li->vnet_hdr ? "vnet_hdr," : "",
-		 li->multi_queue ? "multi_queue," : "", li->pi ? "pi," : "");
-	if (buf[0])
-		buf[strlen(buf) - 1] = '\0';
-	else
-		snprintf(buf, len, "-");
-}
-
-/* Each process once, however many queues of the device it holds. */
-static bool seen_before(const struct holders *h, size_t i)
-{
-	size_t j;
-
-	for (j = 0; j < i; j++)
-		if (h->v[j].pid == h->v[i].pid &&
-		    !strcmp(h->v[j].ifname, h->v[i].ifname))
-			return true;
-	return false;
-}
-
-static void print_holders(struct ctx *ctx, const struct link_info *li)
-{
-	struct out *o = &ctx->out;
-	char text[64];
-	bool any = false;
-	size_t i;
-
-	if (!all_holders)
-		return;
-	out_arr_open(o, "holders");
-	for (i = 0; i < all_holders->n; i++) {
-		const struct holder *h = &all_holders->v[i];
-
-		if (strcmp(h->ifname, li->ifname) || seen_before(all_holders, i))
-			continue;
-		snprintf(text, sizeof(text), "%s%s(%d)",
-			 any ? " " : "\n    held by: ", h->comm, h->pid);
-		out_text(o, text);
-		any = true;
-		out_obj_open(o, NULL);
-		out_uint(o, "pid", NULL, (unsigned long long)h->pid);
-		out_str(o, "comm", NULL, h->comm);
-		out_obj_close(o);
-	}
-	out_arr_close(o);
-}
-
-int list_print_link(struct ctx *ctx, const struct link_info *li)
-{
-	struct out *o = &ctx->out;
-	bool mvt = li->kind == LINK_MACVTAP;
-	char mac[18], flags[64], chardev[256], b1[IFNAMSIZ], b2[IFNAMSIZ];
-	struct stat st;
-
-	parse_format_mac(li->mac, mac);
-	flags_text(li, flags, sizeof(flags));
-	/* The node that exec would open; none (null) until one exists. */
-	if (!mvt || mvt_find(ctx, li, chardev, sizeof(chardev), &st))
-		chardev[0] = '\0';
-
-	out_obj_open(o, NULL);
-	out_str(o, "ifname", "%-15s", li->ifname);
-	out_uint(o, "ifindex", NULL, (unsigned long long)li->ifindex);
-	out_str(o, "kind", " %-7s", link_kind_name(li->kind));
-	if (mvt) {
-		out_str(o, NULL, " %-7s", name_of(ctx, li->link, b1));
-		out_str(o, NULL, " %-7s", parse_macvtap_mode_name(li->macvlan_mode));
-		/* -u/-g of a macvtap are its node's: root's node has none. */
-		if (chardev[0] && st.st_uid)
-			out_uint(o, "owner", NULL, st.st_uid);
-		else
-			out_null(o, "owner", NULL);
-		if (chardev[0] && (st.st_mode & 0060) == 0060)
-			out_uint(o, "group", NULL, st.st_gid);
-		else
-			out_null(o, "group", NULL);
-	} else {
-		if (li->has_owner)
-			out_uint(o, "owner", " %-7llu", li->owner);
-		else
-			out_null(o, "owner", " %-7s");
-		if (li->has_group)
-			out_uint(o, "group", " %-7llu", li->group);
-		else
-			out_null(o, "group", " %-7s");
-	}
-	out_str(o, NULL, " %-31s", flags);
-	out_bool(o, "persist", NULL, li->persist);
-	out_bool(o, "vnet_hdr", NULL, li->vnet_hdr);
-	out_bool(o, "multi_queue", NULL, li->multi_queue);
-	out_bool(o, "pi", NULL, li->pi);
-	out_uint(o, "queues", NULL, li->queues);
-	out_str(o, "mac", " %-17s", li->has_mac ? mac : NULL);
-	out_uint(o, "mtu", " %-5llu", li->mtu);
-	out_str(o, NULL, " %-5s", li->flags & IFF_UP ? "up" : "down");
-	out_bool(o, "up", NULL, li->flags & IFF_UP);
-	out_str(o, "operstate", NULL, operstate(li->operstate));
-	out_str(o, "master", " %s", name_of(ctx, li->master, b2));
-	if (mvt) {
-		out_str(o, "link", NULL, name_of(ctx, li->link, b1));
-		out_str(o, "mode", NULL, parse_macvtap_mode_name(li->macvlan_mode));
-		out_str(o, "chardev", " %s", chardev[0] ? chardev : NULL);
-	}
-	print_holders(ctx, li);
-	out_obj_close(o);
-	out_text(o, "\n");
-	return 0;
-}
-
-void list_print_header(struct ctx *ctx)
-{
-	if (ctx->json)
-		return;
-	printf("%-15s %-7s %-7s %-7s %-31s %-17s %-5s %-5s %s\n", "NAME", "TYPE",
-	       "OWNER", "GROUP", "FLAGS", "MAC", "MTU", "STATE", "MASTER");
-}
-
 static bool wanted(const struct link_info *li, const char **names)
 {
 	if (!link_managed(li))
@@ -197,25 +46,6 @@ static bool wanted(const struct link_info *li, const char **names)
 		if (!strcmp(*names, li->ifname))
 			return true;
 	return false;
-}
-
-/* The device numbers of the macvtaps whose holders are asked for. */
-static int mvt_devs(struct ctx *ctx, const struct links *l,
-		    const char **names, struct holder_dev **devs, size_t *n)
-{
-	size_t i;
-
-	*n = 0;
-	*devs = calloc(l->n ? l->n : 1, sizeof(**devs));
-	if (!*devs)
-		return -ENOMEM;
-	for (i = 0; i < l->n; i++) {
-		if (l->v[i].kind != LINK_MACVTAP || !wanted(&l->v[i], names) ||
-		    mvt_dev(ctx, &l->v[i], &(*devs)[*n].dev))
-			continue;
-		memcpy((*devs)[(*n)++].ifname, l->v[i].ifname, IFNAMSIZ);
-	}
-	return 0;
 }
 
 /* Every NAME asked for must be a device tapctl manages. */
@@ -232,13 +62,55 @@ static int check_names(struct ctx *ctx, const struct links *l,
 			return err_usage(ctx, "%s", why);
 		for (i = 0; i < l->n && strcmp(l->v[i].ifname, *names); i++)
 			;
-		if (i == l->n)
-			return err_fail(ctx, -ENODEV, "no such device");
-		if ((ret = link_check_managed(ctx, &l->v[i])))
+		if ((ret = resolve_found(ctx, *names, 0,
+					 i < l->n ? &l->v[i] : NULL)))
 			return ret;
 	}
 	ctx->name[0] = '\0';
 	return 0;
+}
+
+/* The rows to print, in ifindex order. */
+static int gather(struct ctx *ctx, const struct links *l, const char **names,
+		  struct list_row **rows, size_t *n)
+{
+	size_t i;
+	int ret;
+
+	*n = 0;
+	*rows = calloc(l->n ? l->n : 1, sizeof(**rows));
+	if (!*rows)
+		return err_sys(ctx, -ENOMEM, NULL);
+	for (i = 0; i < l->n; i++) {
+		if (!wanted(&l->v[i], names))
+			continue;
+		if ((ret = list_gather(ctx, &l->v[i], l->v, l->n, &(*rows)[*n])))
+			return ret;
+		(*n)++;
+	}
+	return 0;
+}
+
+/* -d: the processes holding the rows' devices (macvtaps by node). */
+static int holders(struct ctx *ctx, const struct list_row *rows, size_t n,
+		   struct holders *h)
+{
+	struct holder_dev *devs;
+	size_t i, nd = 0;
+	int ret;
+
+	devs = calloc(n ? n : 1, sizeof(*devs));
+	if (!devs)
+		return err_sys(ctx, -ENOMEM, NULL);
+	for (i = 0; i < n; i++) {
+		if (rows[i].li.kind != LINK_MACVTAP ||
+		    mvt_dev(ctx, &rows[i].li, &devs[nd].dev))
+			continue;
+		memcpy(devs[nd++].ifname, rows[i].li.ifname, IFNAMSIZ);
+	}
+	ret = holder_scan(h, devs, nd);
+	free(devs);
+	return ret ? err_sys(ctx, ret, "scan /proc") : 0;
 }
 
 int cmd_list(struct ctx *ctx, int argc, const char **argv)
@@ -252,11 +124,10 @@ int cmd_list(struct ctx *ctx, int argc, const char **argv)
 	};
 	struct links l = { 0 };
 	struct holders h = { 0 };
-	struct holder_dev *devs = NULL;
-	size_t ndevs = 0;
+	struct list_row *rows = NULL;
 	const char **names;
 	poptContext pc;
-	size_t i;
+	size_t i, n = 0;
 	int rc, ret = 0;
 
 	pc = opt_context(argc, argv, table, "[NAME...]");
@@ -278,29 +149,19 @@ int cmd_list(struct ctx *ctx, int argc, const char **argv)
 	/* -q: the exit status alone says whether every NAME is a device. */
 	if ((ret = check_names(ctx, &l, names)) || ctx->quiet)
 		goto out;
-	if (details && (ret = mvt_devs(ctx, &l, names, &devs, &ndevs))) {
-		err_sys(ctx, ret, NULL);
+	if ((ret = gather(ctx, &l, names, &rows, &n)) ||
+	    (details && (ret = holders(ctx, rows, n, &h))))
 		goto out;
-	}
-	if (details && (ret = holder_scan(&h, devs, ndevs))) {
-		err_sys(ctx, ret, "scan /proc");
-		goto out;
-	}
-	all_links = &l;
-	all_holders = details ? &h : NULL;
-	list_print_header(ctx);
+	list_print_header(&ctx->out);
 	out_arr_open(&ctx->out, NULL);
-	for (i = 0; i < l.n; i++)
-		if (wanted(&l.v[i], names))
-			list_print_link(ctx, &l.v[i]);
+	for (i = 0; i < n; i++)
+		list_print_row(&ctx->out, &rows[i], details ? &h : NULL);
 	out_arr_close(&ctx->out);
 	out_end(&ctx->out);
-	all_links = NULL;
-	all_holders = NULL;
 out:
 	free(l.v);
+	free(rows);
 	holder_free(&h);
-	free(devs);
 	poptFreeContext(pc);
 	return ret;
 }

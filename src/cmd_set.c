@@ -1,164 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "config.h"
 
-#include <errno.h>
-#include <stdio.h>
-#include <string.h>
-#include <unistd.h>
-
 #include "cmd.h"
-#include "compat.h"
 #include "ctx.h"
-#include "holder.h"
 #include "link.h"
 #include "linkopt.h"
-#include "macvtap.h"
 #include "opt.h"
-#include "parse.h"
-#include "tun.h"
-
-static bool needs_tun_fd(const struct link_opts *o)
-{
-	return o->set_owner || o->set_group || o->persist || o->no_persist;
-}
-
-/*
- * A descriptor that a process already holds on the device, duplicated
- * with pidfd_getfd(): the ioctls act on the device, not on the file, and
- * closing the duplicate leaves the holder attached.
- */
-static int borrow(const struct link_info *li)
-{
-	struct holders h = { 0 };
-	char name[IFNAMSIZ];
-	size_t i;
-	int fd = -EBUSY, ret;
-
-	ret = holder_scan(&h, NULL, 0);
-	for (i = 0; !ret && i < h.n && fd < 0; i++) {
-		if (strcmp(h.v[i].ifname, li->ifname))
-			continue;
-		fd = holder_dup(h.v[i].pid, h.v[i].fd);
-		/* The holder may have closed or reused it since the scan. */
-		if (fd >= 0 && (tun_get_iff(fd, name, NULL) ||
-				strcmp(name, li->ifname))) {
-			close(fd);
-			fd = -EBUSY;
-		}
-	}
-	holder_free(&h);
-	return ret ? ret : fd;
-}
-
-/*
- * Owner, group and persistence are ioctls on an attached descriptor.
- * Attaching as the first queue would overwrite the device's features
- * with ours, so it attaches with the device's own flags. A device in
- * use is not attached to: a single-queue one refuses (EBUSY), and a new
- * queue on a multi-queue one would take a share of its traffic until it
- * closes. The holder's own descriptor serves instead.
- */
-static int attach(struct ctx *ctx, const struct link_info *li)
-{
-	char name[IFNAMSIZ];
-	int fd = -EBUSY;
-
-	memcpy(name, li->ifname, IFNAMSIZ);
-	if (!(li->multi_queue && li->queues))
-		fd = tun_open(name, tun_flags_of(li));
-	if (fd == -EBUSY)
-		fd = borrow(li);
-	if (fd == -EBUSY || fd == -EPERM)
-		return err_fail(ctx, fd,
-				"the device is in use and its holder's descriptor cannot be borrowed: %s",
-				strerror(-fd));
-	if (fd < 0)
-		return err_sys(ctx, fd, "attach");
-	return fd;
-}
-
-/* Best effort: the kernel cannot clear an owner or group once set. */
-static void restore_ids(int fd, const struct link_info *li, bool owner,
-			bool group)
-{
-	if (owner && li->has_owner)
-		tun_set_owner(fd, li->owner);
-	if (group && li->has_group)
-		tun_set_group(fd, li->group);
-}
-
-static int tun_ioctls(struct ctx *ctx, int fd, const struct link_info *li,
-		      const struct link_opts *o)
-{
-	int ret;
-
-	if (o->set_owner && (ret = tun_set_owner(fd, o->owner)))
-		return err_sys(ctx, ret, "TUNSETOWNER");
-	if (o->set_group && (ret = tun_set_group(fd, o->group_id))) {
-		restore_ids(fd, li, o->set_owner, false);
-		return err_sys(ctx, ret, "TUNSETGROUP");
-	}
-	/* Last: --no-persist on a device nobody holds removes it at close. */
-	if ((o->persist || o->no_persist) &&
-	    (ret = tun_set_persist(fd, o->persist))) {
-		restore_ids(fd, li, o->set_owner, o->set_group);
-		return err_sys(ctx, ret, "TUNSETPERSIST");
-	}
-	return 0;
-}
-
-/*
- * A tap joining a bridge gets the first byte 0xfe, as on add, so that
- * it never becomes the bridge's lowest address; one already in that
- * bridge keeps its address, which the bridge may be using.
- */
-static void bridge_mac(const struct link_info *li, struct link_opts *o)
-{
-	if (!o->bridge || o->mac || li->kind != LINK_TAP || !li->has_mac ||
-	    li->master == o->br.ifindex || li->mac[0] == 0xfe)
-		return;
-	memcpy(o->ch.mac, li->mac, 6);
-	o->ch.mac[0] = 0xfe;
-	o->ch.mask |= LC_MAC;
-}
-
-/*
- * The link change goes first, as the one step likely to fail; the
- * ioctls after it, persistence last. A failure puts back what was done.
- */
-static int apply(struct ctx *ctx, const struct link_info *li,
-		 struct link_opts *o)
-{
-	struct link_change undo;
-	int fd = -1, ret;
-
-	if (li->kind != LINK_MACVTAP && needs_tun_fd(o)) {
-		fd = attach(ctx, li);
-		if (fd < 0)
-			return fd;
-	}
-	ret = link_change(ctx, li->ifindex, NULL, &o->ch);
-	if (ret) {
-		linkopt_change_failed(ctx, o, ret);
-		/* The kernel applies attributes in turn and keeps the first. */
-		goto undo;
-	}
-	if (fd >= 0 && (ret = tun_ioctls(ctx, fd, li, o)))
-		goto undo;
-	/* A macvtap's owner is its character device's. */
-	if (li->kind == LINK_MACVTAP &&
-	    (ret = mvt_chown(ctx, li, o->set_owner, o->owner, o->set_group,
-			     o->group_id)))
-		goto undo;
-	goto out;
-undo:
-	link_change_inverse(li, &o->ch, &undo);
-	link_change(ctx, li->ifindex, NULL, &undo);
-out:
-	if (fd >= 0)
-		close(fd);
-	return ret;
-}
+#include "plan.h"
+#include "resolve.h"
 
 int cmd_set(struct ctx *ctx, int argc, const char **argv)
 {
@@ -172,7 +21,7 @@ int cmd_set(struct ctx *ctx, int argc, const char **argv)
 	};
 	struct link_opts o = { 0 };
 	struct link_info li;
-	const char *arg;
+	struct plan p;
 	poptContext pc;
 	int rc, ret = 0;
 
@@ -188,22 +37,17 @@ int cmd_set(struct ctx *ctx, int argc, const char **argv)
 		ret = opt_error(ctx, pc, rc);
 		goto out;
 	}
-	/* Invalid input is exit 2 whether or not the device exists. */
-	if ((ret = opt_name(ctx, pc, false, &arg)) ||
-	    (ret = opt_no_more(ctx, pc)) || (ret = linkopt_check(ctx, &o)) ||
-	    (ret = link_lookup(ctx, arg, &li)) ||
-	    (ret = linkopt_validate(ctx, &o, &li)))
+	/*
+	 * Invalid input is exit 2 whether or not the device exists; the
+	 * ownership is the plan's to check, after the options' kind.
+	 */
+	if ((ret = opt_name(ctx, pc, false, &o.name)) ||
+	    (ret = opt_no_more(ctx, pc)) ||
+	    (ret = plan_check_syntax(ctx, &o)) ||
+	    (ret = resolve_device(ctx, o.name, 0, &li)) ||
+	    (ret = plan_from_opts(ctx, &o, &li, &p)))
 		goto out;
-	if (li.kind == LINK_MACVTAP) {
-		if (o.mode) {
-			o.ch.mask |= LC_MODE;
-			o.ch.macvlan_mode = o.mode_val;
-		}
-		if ((ret = mvt_check_change(ctx, &li, &o.ch)))
-			goto out;
-	}
-	bridge_mac(&li, &o);
-	ret = apply(ctx, &li, &o);
+	ret = plan_run(ctx, &p, &li, NULL);
 out:
 	linkopt_free(&o);
 	poptFreeContext(pc);

@@ -10,6 +10,7 @@
 #include "out.h"
 
 struct mnl_socket;
+struct link_info;
 
 /*
  * One per process. Holds the single netlink socket that every command
@@ -34,9 +35,17 @@ struct ctx {
 	gid_t gid;
 
 	const char *cmd;		/* command name, for messages */
+	bool bare_errors;		/* messages without "tapctl: CMD NAME: " */
 	char name[64];			/* object name, for messages */
 	const char *batch_file;
 	unsigned int batch_line;
+
+	/* link_cache_set: link_get's answers while apply plans. */
+	const struct link_info *cache;
+	size_t ncache;
+	/* err_locate: the FILE:LINE that errors recorded now belong to. */
+	const char *loc_file;
+	unsigned int loc_line;
 
 	struct err err;
 	char extack[256];		/* kernel text of the last failed request */

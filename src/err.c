@@ -21,6 +21,19 @@ static const char *reason(int code)
 	}
 }
 
+static void where(struct ctx *ctx)
+{
+	if (ctx->loc_file)
+		snprintf(ctx->err.where, sizeof(ctx->err.where), "%s:%u",
+			 ctx->loc_file, ctx->loc_line);
+}
+
+void err_locate(struct ctx *ctx, const char *file, unsigned int line)
+{
+	ctx->loc_file = file;
+	ctx->loc_line = line;
+}
+
 int err_sys(struct ctx *ctx, int code, const char *step)
 {
 	if (code >= 0)
@@ -28,6 +41,8 @@ int err_sys(struct ctx *ctx, int code, const char *step)
 	if (ctx->err.code)
 		return code;
 	ctx->err.code = code;
+	snprintf(ctx->err.extack, sizeof(ctx->err.extack), "%s", ctx->extack);
+	where(ctx);
 	if (ctx->extack[0])
 		snprintf(ctx->err.msg, sizeof(ctx->err.msg), "%s%s%s: %s",
 			 step ? step : "", step ? ": " : "", reason(code),
@@ -46,6 +61,7 @@ static int vrecord(struct ctx *ctx, int code, bool usage, const char *fmt,
 		return code;
 	ctx->err.code = code;
 	ctx->err.usage = usage;
+	where(ctx);
 	vsnprintf(ctx->err.msg, sizeof(ctx->err.msg), fmt, ap);
 	return code;
 }
@@ -82,7 +98,21 @@ void err_clear(struct ctx *ctx)
 	ctx->err.code = 0;
 	ctx->err.usage = false;
 	ctx->err.msg[0] = '\0';
+	ctx->err.extack[0] = '\0';
+	ctx->err.where[0] = '\0';
 	ctx->extack[0] = '\0';
+}
+
+static void prefix(const struct ctx *ctx)
+{
+	fputs("tapctl: ", stderr);
+	if (ctx->err.where[0])
+		fprintf(stderr, "%s: ", ctx->err.where);
+	else if (ctx->batch_file)
+		fprintf(stderr, "%s:%u: ", ctx->batch_file, ctx->batch_line);
+	if (ctx->cmd)
+		fprintf(stderr, "%s%s%s: ", ctx->cmd, ctx->name[0] ? " " : "",
+			ctx->name);
 }
 
 void err_report(struct ctx *ctx)
@@ -91,13 +121,24 @@ void err_report(struct ctx *ctx)
 		return;
 	progress_hide();
 	fflush(stdout);
-	fputs("tapctl: ", stderr);
-	if (ctx->batch_file)
-		fprintf(stderr, "%s:%u: ", ctx->batch_file, ctx->batch_line);
-	if (ctx->cmd)
-		fprintf(stderr, "%s%s%s: ", ctx->cmd, ctx->name[0] ? " " : "",
-			ctx->name);
+	if (!ctx->bare_errors)
+		prefix(ctx);
 	fprintf(stderr, "%s\n", ctx->err.msg);
+}
+
+void err_warn(struct ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ctx->quiet)
+		return;
+	fflush(stdout);
+	prefix(ctx);
+	fputs("warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 }
 
 int err_status(const struct ctx *ctx, int ret)

@@ -18,8 +18,6 @@
 #define EXEC_CANNOT 126		/* PROGRAM found but not executable */
 #define EXEC_NOTFOUND 127	/* PROGRAM not found */
 
-#define EXEC_SAFE_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
 /* Values of the tokens and TAPCTL_* variables; NULL = not available. */
 struct exec_vars {
 	const char *fd;		/* {fd}        TAPCTL_FD */

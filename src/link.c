@@ -8,6 +8,7 @@
 #include <linux/if_tun.h>
 #include <linux/rtnetlink.h>
 
+#include "apply.h"
 #include "compat.h"
 #include "ctx.h"
 #include "link.h"
@@ -60,6 +61,7 @@ static const uint8_t ifla_types[IFLA_MAX + 1] = {
 	[IFLA_NUM_TX_QUEUES] = MNL_TYPE_U32,
 	[IFLA_LINKINFO] = MNL_TYPE_NESTED,
 	[IFLA_GROUP] = MNL_TYPE_U32,
+	[IFLA_IFALIAS] = MNL_TYPE_NUL_STRING,
 };
 
 static const uint8_t info_types[IFLA_INFO_MAX + 1] = {
@@ -209,6 +211,8 @@ static int parse_link(const struct nlmsghdr *nlh, struct link_info *li)
 		li->num_tx_queues = mnl_attr_get_u32(tb[IFLA_NUM_TX_QUEUES]);
 	if (tb[IFLA_LINKINFO])
 		parse_linkinfo(tb[IFLA_LINKINFO], li);
+	li->apply_mark = tb[IFLA_IFALIAS] &&
+			 !strcmp(mnl_attr_get_str(tb[IFLA_IFALIAS]), APPLY_MARK);
 	return 0;
 }
 
@@ -260,28 +264,35 @@ static int get(struct ctx *ctx, int ifindex, const char *name,
 	return ret ? ret : gd.ret;
 }
 
+static int cmp_name(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct link_info *)elem)->ifname);
+}
+
+const struct link_info *link_find(const struct link_info *v, size_t n,
+				  const char *name)
+{
+	return bsearch(name, v, n, sizeof(*v), cmp_name);
+}
+
+void link_cache_set(struct ctx *ctx, const struct link_info *v, size_t n)
+{
+	ctx->cache = v;
+	ctx->ncache = n;
+}
+
 int link_get(struct ctx *ctx, const char *name, struct link_info *li)
 {
-	return get(ctx, 0, name, li);
-}
+	const struct link_info *hit;
 
-int link_lookup(struct ctx *ctx, const char *name, struct link_info *li)
-{
-	int ret = link_get(ctx, name, li);
-
-	if (ret == -ENODEV)
-		return err_fail(ctx, ret, "no such device");
-	if (ret)
-		return err_sys(ctx, ret, "look up");
-	return link_check_managed(ctx, li);
-}
-
-int link_check_managed(struct ctx *ctx, const struct link_info *li)
-{
-	if (link_managed(li))
+	if (ctx->cache) {
+		hit = link_find(ctx->cache, ctx->ncache, name);
+		if (!hit)
+			return -ENODEV;
+		*li = *hit;
 		return 0;
-	return err_fail(ctx, -EPERM, "not a tun, tap or macvtap device (kind %s)",
-			li->info_kind[0] ? li->info_kind : "none");
+	}
+	return get(ctx, 0, name, li);
 }
 
 int link_get_index(struct ctx *ctx, int ifindex, struct link_info *li)
@@ -359,6 +370,43 @@ int link_dump(struct ctx *ctx,
 	return ret;
 }
 
+struct ports_data {
+	int master;
+	unsigned int n;
+};
+
+static int ports_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct ports_data *pd = data;
+	struct link_info li;
+
+	/* A kernel that does not filter sends every link: count ports. */
+	if (!parse_link(nlh, &li) && li.master == pd->master)
+		pd->n++;
+	return MNL_CB_OK;
+}
+
+static void ports_reset(void *data)
+{
+	struct ports_data *pd = data;
+
+	pd->n = 0;
+}
+
+int link_count_ports(struct ctx *ctx, int master, unsigned int *n)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct ports_data pd = { master, 0 };
+	struct nlmsghdr *nlh = getlink_msg(buf, 0, NULL, true);
+	int ret;
+
+	/* rtnl_dump_ifinfo filters by IFLA_MASTER: only the ports come. */
+	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
+	ret = nl_dump(ctx, nlh, ports_cb, &pd, ports_reset);
+	*n = pd.n;
+	return ret;
+}
+
 static void put_change(struct nlmsghdr *nlh, struct ifinfomsg *ifi,
 		       const struct link_change *ch)
 {
@@ -370,6 +418,10 @@ static void put_change(struct nlmsghdr *nlh, struct ifinfomsg *ifi,
 		mnl_attr_put_u32(nlh, IFLA_TXQLEN, ch->txqlen);
 	if (ch->mask & LC_MASTER)
 		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)ch->master);
+	/* As ip does, without the NUL; an empty one removes the alias. */
+	if (ch->mask & LC_MARK)
+		mnl_attr_put(nlh, IFLA_IFALIAS,
+			     ch->mark ? strlen(APPLY_MARK) : 0, APPLY_MARK);
 	if (ch->mask & LC_UP) {
 		ifi->ifi_change = IFF_UP;
 		ifi->ifi_flags = ch->up ? IFF_UP : 0;
@@ -417,6 +469,7 @@ void link_change_inverse(const struct link_info *old,
 	undo->up = old->flags & IFF_UP;
 	undo->master = old->master;
 	undo->macvlan_mode = old->macvlan_mode;
+	undo->mark = old->apply_mark;
 	if (!old->has_mac)
 		undo->mask &= ~(unsigned int)LC_MAC;
 }
@@ -462,7 +515,7 @@ int link_new_macvtap(struct ctx *ctx, const char *name, int lower,
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	mnl_attr_put_u32(nlh, IFLA_LINK, (uint32_t)lower);
 	/* The mode goes in the one IFLA_LINKINFO below. */
-	c.mask &= ~(unsigned int)LC_MODE;
+	c.mask &= ~(unsigned int)(LC_MODE | LC_MARK);
 	put_change(nlh, ifi, &c);
 	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "macvtap");

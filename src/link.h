@@ -4,6 +4,7 @@
 
 #include <net/if.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct ctx;
@@ -43,6 +44,8 @@ struct link_info {
 
 	/* IFLA_MACVLAN_* */
 	uint32_t macvlan_mode;
+
+	bool apply_mark;		/* IFLA_IFALIAS is APPLY_MARK */
 };
 
 /* Fields of link_change that are set. */
@@ -53,6 +56,7 @@ enum {
 	LC_UP = 1 << 3,		/* @up says which way */
 	LC_MASTER = 1 << 4,	/* @master 0 releases */
 	LC_MODE = 1 << 5,	/* macvtap only: @macvlan_mode */
+	LC_MARK = 1 << 6,	/* apply's alias (APPLY_MARK) on, or off */
 };
 
 /* Everything that one RTM_NEWLINK can change on an existing link. */
@@ -64,20 +68,29 @@ struct link_change {
 	bool up;
 	int master;
 	uint32_t macvlan_mode;
+	bool mark;
 };
 
 bool link_managed(const struct link_info *li);
 const char *link_kind_name(enum link_kind kind);
 
+/*
+ * The rtnetlink transport of links: these take ctx for its socket, and,
+ * like nl_request, return 0 or -errno with the kernel's text left in
+ * ctx->extack for the caller's err_sys (see err.h).
+ */
+
 /* -ENODEV if there is no such link. */
 int link_get(struct ctx *ctx, const char *name, struct link_info *li);
 /*
- * A tun, tap or macvtap device the user named: says "no such device" or
- * what kind of link it is instead (both exit status 1).
+ * While set, link_get answers from @v (@n links sorted by name, as one
+ * dump gave them) instead of asking the kernel: apply checks a thousand
+ * lines against one dump. NULL stops it.
  */
-int link_lookup(struct ctx *ctx, const char *name, struct link_info *li);
-/* 0 if @li is a tun, tap or macvtap; else says what kind it is (-EPERM). */
-int link_check_managed(struct ctx *ctx, const struct link_info *li);
+void link_cache_set(struct ctx *ctx, const struct link_info *v, size_t n);
+/* The link named @name among @n links sorted by name, or NULL. */
+const struct link_info *link_find(const struct link_info *v, size_t n,
+				  const char *name);
 int link_get_index(struct ctx *ctx, int ifindex, struct link_info *li);
 /* Calls @fn for every link in ifindex order; stops at its first non-zero. */
 int link_dump(struct ctx *ctx,
@@ -113,6 +126,11 @@ int link_set_group_many(struct ctx *ctx, size_t n, const int *ifindex,
  * period for all). -ENODEV if the group is empty.
  */
 int link_del_group(struct ctx *ctx, uint32_t group);
+/*
+ * The number of ports of the bridge @master, asked narrowly: a dump
+ * that the kernel filters by IFLA_MASTER, so only the ports come back.
+ */
+int link_count_ports(struct ctx *ctx, int master, unsigned int *n);
 /* Name of @ifindex into @buf; "" and -ENODEV if it does not exist. */
 int link_name(struct ctx *ctx, int ifindex, char buf[IFNAMSIZ]);
 

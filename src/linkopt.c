@@ -1,17 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <linux/if_link.h>
 
-#include "ctx.h"
 #include "linkopt.h"
 #include "opt.h"
-#include "parse.h"
-#include "priv.h"
 
 enum {
 	LO_USER = 1000, LO_GROUP, LO_MAC, LO_MTU, LO_TXQLEN, LO_UP, LO_DOWN,
@@ -69,8 +63,35 @@ const struct poptOption linkopt_set[] = {
 	POPT_TABLEEND
 };
 
+/* The long name of the option @val in @t (recursing into includes). */
+static const char *name_in(const struct poptOption *t, int val)
+{
+	const char *n;
+
+	for (; t->longName || t->shortName || t->argInfo; t++) {
+		if ((t->argInfo & POPT_ARG_MASK) == POPT_ARG_INCLUDE_TABLE) {
+			if ((n = name_in(t->arg, val)))
+				return n;
+		} else if (t->val == val) {
+			return t->longName;
+		}
+	}
+	return NULL;
+}
+
+static const char *name_of(int val)
+{
+	const char *n = name_in(linkopt_common, val);
+
+	if (!n)
+		n = name_in(linkopt_add, val);
+	return n ? n : name_in(linkopt_set, val);
+}
+
 int linkopt_handle(struct link_opts *o, poptContext pc, int val)
 {
+	if (!o->first)
+		o->first = name_of(val);
 	switch (val) {
 	case LO_USER: opt_take(pc, &o->user); break;
 	case LO_GROUP: opt_take(pc, &o->group); break;
@@ -107,284 +128,3 @@ void linkopt_free(struct link_opts *o)
 	free(o->mode);
 }
 
-static int exclusive(struct ctx *ctx, const struct link_opts *o)
-{
-	if (o->tun + o->tap + !!o->macvtap > 1)
-		return err_usage(ctx, "--tun, --tap and --macvtap exclude each other");
-	if (o->up && o->down)
-		return err_usage(ctx, "--up and --down exclude each other");
-	if (o->bridge && o->nobridge)
-		return err_usage(ctx, "--bridge and --nobridge exclude each other");
-	if (o->persist && o->no_persist)
-		return err_usage(ctx, "--persist and --no-persist exclude each other");
-	return 0;
-}
-
-static int check_kind(struct ctx *ctx, const struct link_opts *o,
-		      enum link_kind kind)
-{
-	if (o->mode && kind != LINK_MACVTAP)
-		return err_usage(ctx, "--mode: only for macvtap links");
-	if (kind == LINK_MACVTAP && (o->vnet_hdr || o->multi_queue || o->pi))
-		return err_usage(ctx, "--vnet-hdr, --multi-queue and --pi are tun/tap flags (a macvtap takes them per descriptor: see exec)");
-	if (kind == LINK_MACVTAP && (o->persist || o->no_persist))
-		return err_usage(ctx, "--persist, --no-persist: a macvtap link lasts until it is deleted");
-	if (kind == LINK_TUN && o->mac)
-		return err_usage(ctx, "--mac: a tun device has no MAC address (use --tap)");
-	if (kind == LINK_TUN && o->bridge)
-		return err_usage(ctx, "--bridge: a tun device has no link layer and cannot join a bridge (use --tap)");
-	/* macvtap takes its own frames (rx_handler): a bridge gets EBUSY. */
-	if (kind == LINK_MACVTAP && o->bridge)
-		return err_usage(ctx, "--bridge: a macvtap link cannot join a bridge (make it on top of the bridge with --macvtap BR, or use a tap)");
-	return 0;
-}
-
-static int check_ids(struct ctx *ctx, struct link_opts *o)
-{
-	if (o->user) {
-		if (!strcmp(o->user, "-"))
-			return err_usage(ctx, "--user: the kernel cannot clear an owner once it is set");
-		if (parse_user(o->user, &o->owner))
-			return err_usage(ctx, "--user: no such user \"%s\"", o->user);
-		o->set_owner = true;
-	}
-	if (o->group) {
-		if (!strcmp(o->group, "-"))
-			return err_usage(ctx, "--group: the kernel cannot clear a group once it is set");
-		if (parse_group(o->group, &o->group_id))
-			return err_usage(ctx, "--group: no such group \"%s\"", o->group);
-		o->set_group = true;
-	}
-	return 0;
-}
-
-/* Looks up a link named on the command line that must exist. */
-static int need_link(struct ctx *ctx, const char *opt, const char *name,
-		     struct link_info *li)
-{
-	const char *why;
-	int ret;
-
-	if (parse_ifname(name, false, &why))
-		return err_usage(ctx, "%s: \"%s\": %s", opt, name, why);
-	ret = link_get(ctx, name, li);
-	if (ret == -ENODEV)
-		return err_fail(ctx, ret, "%s: no such link \"%s\"", opt, name);
-	if (ret)
-		return err_sys(ctx, ret, opt);
-	return 0;
-}
-
-/*
- * The MTU range of a device not made yet: the kernel's (tun.c sets
- * max_mtu to 65535 less the link-layer header, ETH_HLEN for a tap).
- * An existing device reports its own in IFLA_MIN_MTU/IFLA_MAX_MTU.
- */
-static void mtu_range(enum link_kind kind, const struct link_info *dev,
-		      uint32_t *min, uint32_t *max)
-{
-	/* Syntax only (linkopt_check): the range is the device's. */
-	if (kind == LINK_OTHER) {
-		*min = 0;
-		*max = UINT32_MAX;
-		return;
-	}
-	*min = 68;
-	*max = kind == LINK_TAP ? 65535 - 14 : 65535;
-	if (dev && dev->max_mtu) {
-		*min = dev->min_mtu;
-		*max = dev->max_mtu;
-	}
-}
-
-static int check_values(struct ctx *ctx, struct link_opts *o,
-			enum link_kind kind, const struct link_info *dev)
-{
-	uint32_t min, max;
-	const char *why;
-	int ret;
-
-	if (o->mode && parse_macvtap_mode(o->mode, &o->mode_val))
-		return err_usage(ctx, "--mode: \"%s\" is not one of " PARSE_MODES,
-				 o->mode);
-	if (o->mac && !strcmp(o->mac, "random")) {
-		o->mac_random = true;
-	} else if (o->mac && parse_mac(o->mac, o->ch.mac, &why)) {
-		return err_usage(ctx, "--mac: \"%s\": %s", o->mac, why);
-	}
-	mtu_range(kind, dev, &min, &max);
-	if (o->mtu && (ret = opt_u32(ctx, "--mtu", o->mtu, min, max, &o->ch.mtu)))
-		return ret;
-	if (o->txqlen &&
-	    (ret = opt_u32(ctx, "--txqueuelen", o->txqlen, 0, UINT32_MAX,
-			   &o->ch.txqlen)))
-		return ret;
-	if (o->macvtap && parse_ifname(o->macvtap, false, &why))
-		return err_usage(ctx, "--macvtap: \"%s\": %s", o->macvtap, why);
-	if (o->bridge && parse_ifname(o->bridge, false, &why))
-		return err_usage(ctx, "--bridge: \"%s\": %s", o->bridge, why);
-	return 0;
-}
-
-int linkopt_check(struct ctx *ctx, struct link_opts *o)
-{
-	int ret;
-
-	if ((ret = exclusive(ctx, o)) || (ret = check_ids(ctx, o)) ||
-	    (ret = check_values(ctx, o, LINK_OTHER, NULL)))
-		return ret;
-	return 0;
-}
-
-struct ports {
-	int bridge;
-	unsigned int n;
-};
-
-static int count_port(const struct link_info *li, void *data)
-{
-	struct ports *p = data;
-
-	if (li->master == p->bridge)
-		p->n++;
-	return 0;
-}
-
-/*
- * A bridge has at most BR_MAX_PORTS - 1 = 1023 ports. The kernel finds
- * that out only after it has applied the address, MTU and up flag that
- * come before IFLA_MASTER in the same message; checked here, a full
- * bridge changes nothing at all.
- */
-static int check_bridge_room(struct ctx *ctx, const struct link_opts *o,
-			     const struct link_info *dev)
-{
-	struct ports p = { o->br.ifindex, 0 };
-	int ret;
-
-	if (dev && dev->master == o->br.ifindex)
-		return 0;
-	if ((ret = link_dump(ctx, count_port, &p)))
-		return err_sys(ctx, ret, "count the bridge's ports");
-	if (p.n >= 1023)
-		return err_fail(ctx, -EXFULL,
-				"attach to bridge %s: the bridge is full (a bridge has at most 1023 ports)",
-				o->bridge);
-	return 0;
-}
-
-/* With --bridge and no --mtu the device takes the bridge's: it must fit. */
-static int check_bridge_mtu(struct ctx *ctx, const struct link_opts *o,
-			    enum link_kind kind, const struct link_info *dev)
-{
-	uint32_t min, max;
-
-	mtu_range(kind, dev, &min, &max);
-	if (o->mtu || (o->br.mtu >= min && o->br.mtu <= max))
-		return 0;
-	return err_fail(ctx, -ERANGE,
-			"--bridge: the MTU of \"%s\" (%u) is outside this device's range %u..%u: give --mtu",
-			o->bridge, o->br.mtu, min, max);
-}
-
-/*
- * Installed setuid or with file capabilities and run by someone else, a
- * caller may change only devices of their own, create devices only for
- * themselves, and use only the bridges and lower links acl.conf allows.
- */
-static int check_privileged(struct ctx *ctx, struct link_opts *o,
-			    const struct link_info *dev)
-{
-	int ret;
-
-	if (!ctx->privileged)
-		return 0;
-	if ((dev && (ret = priv_owns(ctx, dev))) ||
-	    (ret = priv_allow_ids(ctx, o->set_owner, o->owner, o->set_group,
-				  o->group_id)) ||
-	    (o->bridge && (ret = priv_allow_bridge(ctx, o->bridge))) ||
-	    (o->macvtap && (ret = priv_allow_link(ctx, o->macvtap))))
-		return ret;
-	if (!dev && !o->set_owner) {
-		o->set_owner = true;
-		o->owner = ctx->uid;
-	}
-	return 0;
-}
-
-int linkopt_validate(struct ctx *ctx, struct link_opts *o,
-		     const struct link_info *dev)
-{
-	enum link_kind kind;
-	int ret;
-
-	if (dev)
-		kind = dev->kind;
-	else
-		kind = o->macvtap ? LINK_MACVTAP : o->tun ? LINK_TUN : LINK_TAP;
-	if ((ret = exclusive(ctx, o)) || (ret = check_kind(ctx, o, kind)) ||
-	    (ret = check_ids(ctx, o)) ||
-	    (ret = check_values(ctx, o, kind, dev)))
-		return ret;
-	if (!o->mode)
-		o->mode_val = MACVLAN_MODE_BRIDGE;
-
-	/* Syntax is all good: now whether this caller may, and then what
-	 * the names refer to (the policy first, so that a refusal does not
-	 * tell which links exist). */
-	if ((ret = check_privileged(ctx, o, dev)))
-		return ret;
-	if (o->macvtap && (ret = need_link(ctx, "--macvtap", o->macvtap,
-					   &o->lower)))
-		return ret;
-	if (o->bridge) {
-		if ((ret = need_link(ctx, "--bridge", o->bridge, &o->br)))
-			return ret;
-		if (!o->br.is_bridge)
-			return err_fail(ctx, -EINVAL, "--bridge: \"%s\" is not a bridge",
-					o->bridge);
-		if ((ret = check_bridge_mtu(ctx, o, kind, dev)) ||
-		    (ret = check_bridge_room(ctx, o, dev)))
-			return ret;
-	}
-
-	if (o->mac_random && (ret = parse_random_mac(o->ch.mac)))
-		return err_sys(ctx, ret, "random MAC");
-	if (o->mac)
-		o->ch.mask |= LC_MAC;
-	if (o->mtu) {
-		o->ch.mask |= LC_MTU;
-	} else if (o->bridge) {
-		/* The bridge's MTU, set before joining so it keeps it. */
-		o->ch.mask |= LC_MTU;
-		o->ch.mtu = o->br.mtu;
-	}
-	if (o->txqlen)
-		o->ch.mask |= LC_TXQLEN;
-	if (o->up || o->down || o->bridge) {
-		o->ch.mask |= LC_UP;
-		o->ch.up = !o->down;
-	}
-	if (o->bridge || o->nobridge) {
-		o->ch.mask |= LC_MASTER;
-		o->ch.master = o->bridge ? o->br.ifindex : 0;
-	}
-	return 0;
-}
-
-int linkopt_change_failed(struct ctx *ctx, const struct link_opts *o, int ret)
-{
-	char step[64];
-
-	/* br_add_if() has no extack for this, and "Exchange full" says little. */
-	if (ret == -EXFULL && o->bridge)
-		return err_fail(ctx, ret,
-				"attach to bridge %s: the bridge is full (a bridge has at most 1023 ports)",
-				o->bridge);
-	if (o->bridge)
-		snprintf(step, sizeof(step), "configure and attach to bridge %s",
-			 o->bridge);
-	else
-		snprintf(step, sizeof(step), "configure");
-	return err_sys(ctx, ret, step);
-}

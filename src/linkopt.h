@@ -5,33 +5,33 @@
 #include <popt.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <sys/types.h>
 
-#include "link.h"
-
-struct ctx;
-
-/* The options of add and set, as typed and then as validated. */
+/*
+ * The options of add, set and exec --create (and, later, of a line of a
+ * declaration file) exactly as typed: strings and flags, nothing
+ * looked up. plan_from_opts() (plan.h) validates them into a plan.
+ * A new setting: its table entry and field here, its check and PLAN_*
+ * bit in plan.c, its step in plan_exec.
+ */
 struct link_opts {
-	/* as typed (owned strings) */
+	const char *name;		/* NAME (not owned): to create, or to set */
 	char *user, *group, *mac, *mtu, *txqlen, *bridge, *macvtap, *mode;
 	bool tun, tap, up, down, nobridge, vnet_hdr, multi_queue, pi;
 	bool persist, no_persist;
+	const char *first;		/* long name of the first option given */
 
-	/* validated */
-	bool set_owner, set_group;
-	uid_t owner;
-	gid_t group_id;
-	bool mac_random;
-	uint32_t mode_val;
-	struct link_info lower;		/* --macvtap LOWER */
-	struct link_info br;		/* --bridge BR */
-	struct link_change ch;		/* what one RTM_NEWLINK will do */
+	/*
+	 * Set by exec --create, which opens the new device itself: it is
+	 * transient, opened @queues times (more than one makes a tun/tap
+	 * multi-queue), and a macvtap takes --vnet-hdr per descriptor.
+	 */
+	bool transient;
+	uint32_t queues;
 };
 
-/* Options both add and set take, and those only one of them takes. */
+/* Options add, set and exec --create take, and those only some take. */
 extern const struct poptOption linkopt_common[];
-extern const struct poptOption linkopt_add[];
+extern const struct poptOption linkopt_add[];	/* the device to create */
 extern const struct poptOption linkopt_set[];
 
 /*
@@ -39,23 +39,6 @@ extern const struct poptOption linkopt_set[];
  * of theirs, 0 if not.
  */
 int linkopt_handle(struct link_opts *o, poptContext pc, int val);
-/*
- * Checks the options' syntax alone (no kernel state), so that invalid
- * input is reported as such even when the device does not exist.
- */
-int linkopt_check(struct ctx *ctx, struct link_opts *o);
-/*
- * Checks everything that can be checked before a change: syntax, users,
- * the bridge and the lower link. @dev is the device for set (NULL for
- * add). Fills o->ch except for what depends on the device once made.
- */
-int linkopt_validate(struct ctx *ctx, struct link_opts *o,
-		     const struct link_info *dev);
-/*
- * Records the failure @ret of the RTM_NEWLINK that applies o->ch, naming
- * the step (and a full bridge in words); returns @ret.
- */
-int linkopt_change_failed(struct ctx *ctx, const struct link_opts *o, int ret);
 void linkopt_free(struct link_opts *o);
 
 #endif

@@ -588,52 +588,64 @@ static int find_peers(const struct link_info *li, void *data)
 }
 
 int mvt_check_lower(struct ctx *ctx, const struct link_info *lower,
-		    uint32_t mode, const struct link_change *ch)
+		    uint32_t mtu)
 {
-	struct peers p;
 	const char *why = why_not_ether(lower);
-	int ret;
 
 	if (why)
 		return err_fail(ctx, -EINVAL,
 				"--macvtap: \"%s\" cannot carry a macvtap: %s",
 				lower->ifname, why);
-	if ((ch->mask & LC_MTU) && ch->mtu > lower->mtu)
+	if (mtu && mtu > lower->mtu)
 		return err_fail(ctx, -EINVAL,
 				"--mtu: %u is above the MTU of the lower link \"%s\" (%u)",
-				ch->mtu, lower->ifname, lower->mtu);
-	/* The kernel says only EINVAL for both of these. */
-	memset(&p, 0, sizeof(p));
-	p.lower = lower->ifindex;
-	if ((ret = link_dump(ctx, find_peers, &p)))
-		return err_sys(ctx, ret, "dump links");
-	if (p.passthru.ifindex)
-		return err_fail(ctx, -EBUSY,
-				"--macvtap: \"%s\" is taken whole by \"%s\" (passthru mode)",
-				lower->ifname, p.passthru.ifname);
-	if (mode == MACVLAN_MODE_PASSTHRU && p.first.ifindex)
-		return err_fail(ctx, -EBUSY,
-				"--mode passthru: \"%s\" already carries \"%s\"; passthru needs a lower link of its own",
-				lower->ifname, p.first.ifname);
+				mtu, lower->ifname, lower->mtu);
 	return 0;
 }
 
+bool mvt_explain_refusal(struct ctx *ctx, int lower, const char *lower_name,
+			 uint32_t mode)
+{
+	struct peers p;
+
+	/*
+	 * The kernel says only EINVAL for both of these. The dump happens
+	 * on this failure alone, never on the way of a macvtap that is made.
+	 */
+	memset(&p, 0, sizeof(p));
+	p.lower = lower;
+	if (link_dump(ctx, find_peers, &p))
+		return false;
+	if (p.passthru.ifindex) {
+		err_fail(ctx, -EBUSY,
+			 "--macvtap: \"%s\" is taken whole by \"%s\" (passthru mode)",
+			 lower_name, p.passthru.ifname);
+		return true;
+	}
+	if (mode == MACVLAN_MODE_PASSTHRU && p.first.ifindex) {
+		err_fail(ctx, -EBUSY,
+			 "--mode passthru: \"%s\" already carries \"%s\"; passthru needs a lower link of its own",
+			 lower_name, p.first.ifname);
+		return true;
+	}
+	return false;
+}
+
 int mvt_check_change(struct ctx *ctx, const struct link_info *li,
-		     const struct link_change *ch)
+		     bool set_mode, uint32_t mode, uint32_t mtu)
 {
 	struct link_info lower = { 0 };
 
-	if ((ch->mask & LC_MODE) &&
-	    (ch->macvlan_mode == MACVLAN_MODE_PASSTHRU) !=
-		    (li->macvlan_mode == MACVLAN_MODE_PASSTHRU))
+	if (set_mode && (mode == MACVLAN_MODE_PASSTHRU) !=
+			(li->macvlan_mode == MACVLAN_MODE_PASSTHRU))
 		return err_fail(ctx, -EINVAL,
 				"--mode: a macvtap cannot change to or from passthru mode (delete it and add it again)");
 	/* A lower we cannot see (another namespace) is left to the kernel. */
-	if ((ch->mask & LC_MTU) && li->link &&
-	    !link_get_index(ctx, li->link, &lower) && ch->mtu > lower.mtu)
+	if (mtu && li->link && !link_get_index(ctx, li->link, &lower) &&
+	    mtu > lower.mtu)
 		return err_fail(ctx, -EINVAL,
 				"--mtu: %u is above the MTU of the lower link \"%s\" (%u)",
-				ch->mtu, lower.ifname, lower.mtu);
+				mtu, lower.ifname, lower.mtu);
 	return 0;
 }
 

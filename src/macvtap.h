@@ -10,7 +10,6 @@
 
 struct ctx;
 struct link_info;
-struct link_change;
 
 /* Private nodes live in MVT_RUN_DIR/netns-<netns cookie>/tap<ifindex>. */
 #define MVT_RUN_DIR "/run/tapctl"
@@ -46,14 +45,22 @@ int mvt_find(struct ctx *ctx, const struct link_info *li, char *path,
 	     size_t len, struct stat *st);
 
 /*
- * Before add: can @lower carry a new macvtap in @mode with the settings
- * @ch (its type, its MTU, passthru's need for a lower of its own)?
+ * Before add: can @lower carry a new macvtap (its type; its MTU, if
+ * @mtu is not 0)? Whether other macvtaps on it leave room is the
+ * kernel's to say: see mvt_explain_refusal.
  */
 int mvt_check_lower(struct ctx *ctx, const struct link_info *lower,
-		    uint32_t mode, const struct link_change *ch);
-/* Before set: is the change @ch possible on the macvtap @li? */
+		    uint32_t mtu);
+/*
+ * After the kernel refused a macvtap in @mode on @lower with EINVAL:
+ * records why in words (passthru takes a lower whole) and returns true,
+ * or returns false if that is not the reason.
+ */
+bool mvt_explain_refusal(struct ctx *ctx, int lower, const char *lower_name,
+			 uint32_t mode);
+/* Before set: is the change (@mode if @set_mode, @mtu if not 0) possible? */
 int mvt_check_change(struct ctx *ctx, const struct link_info *li,
-		     const struct link_change *ch);
+		     bool set_mode, uint32_t mode, uint32_t mtu);
 /*
  * After @li's link is gone (del, or an add undone): removes the private
  * node tapctl made for it, if there is one.

@@ -22,6 +22,8 @@ static const struct cmd cmds[] = {
 	  "create a persistent tun/tap device or a macvtap link", 0 },
 	{ "del", cmd_del, "del NAME...",
 	  "delete tun/tap/macvtap devices", 0 },
+	{ "apply", cmd_apply, "apply [--dry-run] [--prune] [FILE...]",
+	  "make the devices of declaration files exist as declared", 0 },
 	{ "set", cmd_set, "set NAME [OPTIONS]",
 	  "change an existing tun/tap/macvtap device", 0 },
 	{ "list", cmd_list, "list [-d] [NAME...]",
@@ -29,7 +31,7 @@ static const struct cmd cmds[] = {
 	{ "show", cmd_list, NULL, NULL, 0 },
 	{ "exec", cmd_exec, "exec [OPTIONS] NAME -- PROGRAM [ARGS...]",
 	  "open a device and run PROGRAM with its descriptor",
-	  CMD_NO_BATCH },
+	  CMD_NO_BATCH | CMD_OWN_STATUS },
 	{ "ifup", cmd_ifup, "ifup [--bridge BR] IFNAME",
 	  "qemu-ifup: bring IFNAME up in a bridge", 0 },
 	{ "ifdown", cmd_ifdown, "ifdown IFNAME",
@@ -83,6 +85,7 @@ static int run(struct ctx *ctx, int argc, const char **argv)
 	err_clear(ctx);
 	ctx->name[0] = '\0';
 	ctx->cmd = NULL;
+	ctx->bare_errors = false;
 	if (!c) {
 		ctx_set_name(ctx, "");
 		err_usage(ctx, "unknown command \"%s\" (see tapctl --help)",
@@ -98,7 +101,7 @@ static int run(struct ctx *ctx, int argc, const char **argv)
 	}
 	ret = c->fn(ctx, argc, argv);
 	err_report(ctx);
-	if (c->fn == cmd_exec)
+	if (c->flags & CMD_OWN_STATUS)
 		return ret;
 	return err_status(ctx, ret);
 }
@@ -133,14 +136,18 @@ static const char *multicall(const char *argv0)
 	return NULL;
 }
 
-int main(int argc, const char **argv)
-{
-	static struct ctx ctx;
-	char *netns = NULL, *batch_file = NULL;
-	const char *as = multicall(argc > 0 ? argv[0] : "tapctl");
+/* The global options, as given. */
+struct global {
+	char *netns, *batch_file;
 	const char **av;
-	poptContext pc;
-	int rc, status = 0, ac;
+	int ac;
+	bool done;		/* -h or -V: nothing left to do */
+};
+
+/* Parses the global options; returns an exit status if that is all. */
+static int parse_global(struct ctx *ctx, int argc, const char **argv,
+			poptContext *pcp, struct global *g)
+{
 	const struct poptOption opts[] = {
 		{ "netns", 'n', POPT_ARG_STRING, NULL, 'n', NULL, NULL },
 		{ "json", 'j', POPT_ARG_NONE, NULL, 'j', NULL, NULL },
@@ -151,6 +158,83 @@ int main(int argc, const char **argv)
 		{ "version", 'V', POPT_ARG_NONE, NULL, 'V', NULL, NULL },
 		POPT_TABLEEND
 	};
+	poptContext pc;
+	int rc;
+
+	/* Commands are parsed by popt too; POSIXLY_CORRECT would stop it. */
+	unsetenv("POSIXLY_CORRECT");
+	unsetenv("POSIX_ME_HARDER");
+	pc = poptGetContext("tapctl", argc, argv, opts,
+			    POPT_CONTEXT_POSIXMEHARDER | POPT_CONTEXT_NO_EXEC);
+	*pcp = pc;
+	while ((rc = poptGetNextOpt(pc)) > 0) {
+		switch (rc) {
+		case 'n':
+			opt_take(pc, &g->netns);
+			break;
+		case 'b':
+			opt_take(pc, &g->batch_file);
+			break;
+		case 'j':
+			ctx->json = true;
+			break;
+		case 'q':
+			ctx->quiet = true;
+			break;
+		case 'f':
+			ctx->force = true;
+			break;
+		case 'h':
+			usage(stdout);
+			g->done = true;
+			return 0;
+		case 'V':
+			printf("tapctl %s\n", PACKAGE_VERSION);
+			g->done = true;
+			return 0;
+		}
+	}
+	if (rc < -1) {
+		err_usage(ctx, "%s: %s", poptBadOption(pc, POPT_BADOPTION_NOALIAS),
+			  poptStrerror(rc));
+		return 2;
+	}
+	g->av = poptGetArgs(pc);
+	for (g->ac = 0; g->av && g->av[g->ac]; g->ac++)
+		;
+	return 0;
+}
+
+/*
+ * The global options together, and the namespace entered. Returns 0 or
+ * an exit status, the reason recorded.
+ */
+static int check_global(struct ctx *ctx, const struct global *g)
+{
+	if (ctx->force && !g->batch_file)
+		return err_usage(ctx, "--force: only with --batch"), 2;
+	if (g->batch_file && g->ac)
+		return err_usage(ctx, "--batch: unexpected argument \"%s\"",
+				 g->av[0]), 2;
+	if (!g->batch_file && !g->ac) {
+		usage(stderr);
+		return 2;
+	}
+	/* setns needs more than the policy can vouch for. */
+	if (g->netns && ctx->privileged)
+		return err_fail(ctx, -EPERM, "--netns: not available to unprivileged users"), 1;
+	if (g->netns && ns_enter(ctx, g->netns))
+		return err_status(ctx, -1);
+	return 0;
+}
+
+int main(int argc, const char **argv)
+{
+	static struct ctx ctx;
+	const char *as = multicall(argc > 0 ? argv[0] : "tapctl");
+	struct global g = { 0 };
+	poptContext pc = NULL;
+	int status;
 
 	priv_init(&ctx);
 	out_init(&ctx.out, stdout, false);
@@ -161,86 +245,30 @@ int main(int argc, const char **argv)
 		status = run(&ctx, argc, argv);
 		goto out;
 	}
-
-	/* Commands are parsed by popt too; POSIXLY_CORRECT would stop it. */
-	unsetenv("POSIXLY_CORRECT");
-	unsetenv("POSIX_ME_HARDER");
-	pc = poptGetContext("tapctl", argc, argv, opts,
-			    POPT_CONTEXT_POSIXMEHARDER | POPT_CONTEXT_NO_EXEC);
-	while ((rc = poptGetNextOpt(pc)) > 0) {
-		switch (rc) {
-		case 'n':
-			opt_take(pc, &netns);
-			break;
-		case 'b':
-			opt_take(pc, &batch_file);
-			break;
-		case 'j':
-			ctx.json = true;
-			break;
-		case 'q':
-			ctx.quiet = true;
-			break;
-		case 'f':
-			ctx.force = true;
-			break;
-		case 'h':
-			usage(stdout);
-			goto done;
-		case 'V':
-			printf("tapctl %s\n", PACKAGE_VERSION);
-			goto done;
-		}
+	status = parse_global(&ctx, argc, argv, &pc, &g);
+	if (!status && !g.done) {
+		out_init(&ctx.out, stdout, ctx.json);
+		status = check_global(&ctx, &g);
 	}
-	if (rc < -1) {
-		fprintf(stderr, "tapctl: %s: %s\n",
-			poptBadOption(pc, POPT_BADOPTION_NOALIAS),
-			poptStrerror(rc));
-		status = 2;
-		goto done;
-	}
-	out_init(&ctx.out, stdout, ctx.json);
-	av = poptGetArgs(pc);
-	for (ac = 0; av && av[ac]; ac++)
-		;
-	if (ctx.force && !batch_file) {
-		fputs("tapctl: --force: only with --batch\n", stderr);
-		status = 2;
-		goto done;
-	}
-	if (batch_file && ac) {
-		fprintf(stderr, "tapctl: --batch: unexpected argument \"%s\"\n",
-			av[0]);
-		status = 2;
-		goto done;
-	}
-	if (!batch_file && !ac) {
-		usage(stderr);
-		status = 2;
-		goto done;
-	}
-	/* setns needs more than the policy can vouch for. */
-	if (netns && ctx.privileged) {
-		fputs("tapctl: --netns: not available to unprivileged users\n",
-		      stderr);
-		status = 1;
-		goto done;
-	}
-	if (netns && ns_enter(&ctx, netns)) {
+	if (status || g.done) {
 		err_report(&ctx);
-		status = err_status(&ctx, -1);
 		goto done;
 	}
-	status = batch_file ? batch(&ctx, batch_file, run) : run(&ctx, ac, av);
+	status = g.batch_file ? batch(&ctx, g.batch_file, run) : run(&ctx, g.ac, g.av);
 done:
 	poptFreeContext(pc);
-	free(netns);
-	free(batch_file);
+	free(g.netns);
+	free(g.batch_file);
 out:
 	nl_close(&ctx);
 	if (fflush(stdout) || ferror(stdout)) {
-		if (!status)
-			fputs("tapctl: write error on standard output\n", stderr);
+		if (!status) {
+			err_clear(&ctx);
+			ctx.cmd = NULL;
+			ctx.batch_file = NULL;
+			err_fail(&ctx, -EIO, "write error on standard output");
+			err_report(&ctx);
+		}
 		return status ? status : 1;
 	}
 	return status;

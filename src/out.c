@@ -192,3 +192,13 @@ void out_end(struct out *o)
 	o->depth = 0;
 	o->first[0] = true;
 }
+
+void out_item(struct out *o, const char *fmt, const char *v)
+{
+	if (o->json) {
+		key(o, NULL);
+		out_json_string(o->f, v);
+	} else if (fmt) {
+		fprintf(o->f, fmt, v);
+	}
+}

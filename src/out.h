@@ -31,6 +31,8 @@ void out_uint(struct out *o, const char *key, const char *fmt,
 	      unsigned long long v);
 void out_bool(struct out *o, const char *key, const char *fmt, bool v);
 void out_null(struct out *o, const char *key, const char *fmt);
+/* An element of an array: a JSON string, or @v through @fmt in text. */
+void out_item(struct out *o, const char *fmt, const char *v);
 /* Text only: a literal, for separators and newlines. */
 void out_text(struct out *o, const char *s);
 /* Ends the document: a newline after the top-level JSON value. */

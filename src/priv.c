@@ -29,7 +29,7 @@ void priv_init(struct ctx *ctx)
 		return;
 	/* POSIXLY_CORRECT, TAPCTL_*, LD_*, locale: none of it is ours. */
 	clearenv();
-	setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1);
+	setenv("PATH", PRIV_PATH, 1);
 }
 
 /*
@@ -71,25 +71,67 @@ int priv_allow_link(struct ctx *ctx, const char *lower)
 	return acl_check(ctx, ACL_LINK, "link", lower);
 }
 
-int priv_owns(struct ctx *ctx, const struct link_info *li)
+/* A macvtap has no owner of its own: its node stands in. */
+static int node_of(struct ctx *ctx, const struct link_info *li,
+		   struct stat *st)
 {
 	char path[PATH_MAX];
-	struct stat st;
 
-	if (!ctx->privileged)
-		return 0;
-	/* A macvtap has no owner of its own: its node's owner stands in. */
+	return mvt_find(ctx, li, path, sizeof(path), st);
+}
+
+/* To change or delete: the caller owns it. */
+static int owns(struct ctx *ctx, const struct link_info *li)
+{
+	struct stat st;
+	int ret;
+
 	if (li->kind == LINK_MACVTAP) {
-		if (!mvt_find(ctx, li, path, sizeof(path), &st) &&
-		    st.st_uid == ctx->uid)
+		ret = node_of(ctx, li, &st);
+		if (!ret && st.st_uid == ctx->uid)
 			return 0;
-		err_clear(ctx);
+		/* /sys could not be made to show it: that is the reason. */
+		if (err_pending(ctx))
+			return ret;
 	} else if (li->has_owner && li->owner == ctx->uid) {
 		return 0;
 	}
 	return err_fail(ctx, -EPERM,
 			"permission denied: the device is not owned by uid %u",
 			(unsigned int)ctx->uid);
+}
+
+/*
+ * To open: as the kernel would let the caller. A tun/tap by its owner
+ * and group (tun_not_capable), a macvtap by its node's owner and mode.
+ */
+static int may_open(struct ctx *ctx, const struct link_info *li)
+{
+	struct stat st;
+	int ret;
+
+	if (li->kind != LINK_MACVTAP) {
+		if ((li->has_owner || li->has_group) &&
+		    !(li->has_owner && li->owner != ctx->uid) &&
+		    !(li->has_group && !priv_in_groups(li->group)))
+			return 0;
+		return err_fail(ctx, -EPERM, "not yours: when tapctl runs for another user it opens only devices whose owner or group is theirs");
+	}
+	/* Only a node that exists can be theirs: mvt_node would make one. */
+	ret = node_of(ctx, li, &st);
+	if (ret && ret != -ENOENT)
+		return err_sys(ctx, ret, "macvtap device");
+	if (!ret && ((st.st_uid == ctx->uid && (st.st_mode & 0600) == 0600) ||
+	    (priv_in_groups(st.st_gid) && (st.st_mode & 0060) == 0060)))
+		return 0;
+	return err_fail(ctx, -EPERM, "not yours: when tapctl runs for another user it opens only macvtap devices whose node is theirs");
+}
+
+int priv_owns(struct ctx *ctx, const struct link_info *li, enum priv_use use)
+{
+	if (!ctx->privileged)
+		return 0;
+	return use == PRIV_OPEN ? may_open(ctx, li) : owns(ctx, li);
 }
 
 bool priv_in_groups(gid_t gid)

@@ -7,6 +7,9 @@
 
 struct ctx;
 
+/* The PATH of a privileged run: the environment is not the caller's. */
+#define PRIV_PATH "/usr/sbin:/usr/bin:/sbin:/bin"
+
 /*
  * Notes the caller's real ids and whether tapctl runs with privilege it
  * was given (setuid root or file capabilities) rather than the caller's
@@ -25,11 +28,20 @@ struct link_info;
 int priv_allow_bridge(struct ctx *ctx, const char *bridge);
 /* The macvtap lower link is allowed by allow-link/deny-link. */
 int priv_allow_link(struct ctx *ctx, const char *lower);
-/* The device is the caller's: a tun/tap's owner, a macvtap node's owner. */
-int priv_owns(struct ctx *ctx, const struct link_info *li);
-/* A new device may be given to @uid and @gid only if they are the caller's. */
+enum priv_use {
+	PRIV_CHANGE,	/* set, del, ifup, ifdown: the caller must own it */
+	PRIV_OPEN,	/* exec: as the kernel lets the caller open it */
+};
+/*
+ * The one ownership rule. To change: a tun/tap's owner, a macvtap
+ * node's owner is the caller. To open: the owner or the group lets
+ * the caller, as the kernel decides for a tun/tap (tun_not_capable)
+ * and the node's mode for a macvtap.
+ */
+int priv_owns(struct ctx *ctx, const struct link_info *li, enum priv_use use);
 /* @gid is the caller's real or one of their supplementary groups. */
 bool priv_in_groups(gid_t gid);
+/* A new device may be given to @uid and @gid only if they are the caller's. */
 int priv_allow_ids(struct ctx *ctx, bool set_uid, uid_t uid, bool set_gid,
 		   gid_t gid);
 

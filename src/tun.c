@@ -41,6 +41,19 @@ int tun_open(char name[IFNAMSIZ], unsigned int flags)
 	return fd;
 }
 
+int tun_features(unsigned int *features)
+{
+	int fd = open(TUN_DEV, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	*features = 0;
+	if (ioctl(fd, TUNGETFEATURES, features) < 0)
+		*features = 0;
+	close(fd);
+	return 0;
+}
+
 /*
  * Attaching as the first queue overwrites the device's feature flags
  * with the caller's (tun_set_iff), which is how tunctl clears vnet_hdr;

@@ -23,6 +23,11 @@ int tun_open(char name[IFNAMSIZ], unsigned int flags);
  * another clone device). Returns 0 or -errno.
  */
 int tun_attach(int fd, char name[IFNAMSIZ], unsigned int flags);
+/*
+ * TUNGETFEATURES on a fresh descriptor (0 if the kernel has no such
+ * ioctl); -errno if /dev/net/tun cannot be opened.
+ */
+int tun_features(unsigned int *features);
 /* The IFF_* flags that re-attach to @li without changing its features. */
 unsigned int tun_flags_of(const struct link_info *li);
 int tun_set_persist(int fd, bool on);

@@ -359,3 +359,24 @@ load test_helper/tun
 	assert_equal "$(ip -n "$NS" -j link show master brf | jq length)" 1023
 	assert_equal "$(link_field brf .address)" "$brmac"
 }
+
+@test "add --bridge and add --macvtap: no dump of all links, whatever else exists" {
+	need_cmd strace
+	bridge_with_port br0
+	ip -n "$NS" link add v0 type veth peer name v1
+	STRACE_OPTS="-e trace=sendto,sendmsg" run -0 traced "$BATS_TEST_TMPDIR/st" \
+		"$TAPCTL" add tap%d -u 65534 --bridge br0
+	run grep -c NLM_F_DUMP "$BATS_TEST_TMPDIR/st"
+	assert_output 0
+	STRACE_OPTS="-e trace=sendto,sendmsg" run -0 traced "$BATS_TEST_TMPDIR/st2" \
+		"$TAPCTL" add mvt0 --macvtap v0 --mode bridge
+	run grep -c NLM_F_DUMP "$BATS_TEST_TMPDIR/st2"
+	assert_output 0
+	assert_equal "$(link_field tap0 .master)" br0
+	assert_equal "$(link_field mvt0 .linkinfo.info_data.mode)" bridge
+	# The same grep sees the dump that list makes.
+	STRACE_OPTS="-e trace=sendto,sendmsg" run -0 traced "$BATS_TEST_TMPDIR/st3" \
+		"$TAPCTL" list
+	run grep -c NLM_F_DUMP "$BATS_TEST_TMPDIR/st3"
+	assert_output 1
+}

@@ -648,3 +648,23 @@ into-macvtap"
 	assert_output --regexp '/tap[0-9]+$'
 	qemu_quit
 }
+
+@test "exec shares add's options: each one is in exec --help, and refused without --create" {
+	local line opt arg n=0
+	while read -r line; do
+		[[ $line =~ (--[a-z-]+)(=[^ ]+)? ]] || continue
+		opt=${BASH_REMATCH[1]}
+		arg=${BASH_REMATCH[2]:+1}
+		[[ $opt == --help ]] && continue
+		run -0 "$TAPCTL" exec --help
+		assert_output --partial -- "$opt"
+		# exec gives --vnet-hdr a meaning of its own, with or without --create.
+		[[ $opt == --vnet-hdr ]] && continue
+		run -125 --separate-stderr tpc exec "$opt" ${arg:+"$arg"} tapu -- true
+		assert_equal "$stderr" "tapctl: exec tapu: $opt: only with --create"
+		n=$((n + 1))
+	done < <("$TAPCTL" add --help)
+	# Every add option but --help and --vnet-hdr was tried.
+	assert_equal "$n" 15
+	assert_only_lo
+}

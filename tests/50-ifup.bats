@@ -38,6 +38,24 @@ assert_tap() {
 	assert_equal "$(link_field tap0 .linkinfo.info_data.persist)" true
 }
 
+@test "ifup --bridge: the tap's MAC gets the first byte fe, the bridge keeps its own, as with add" {
+	ip -n "$NS" link set tap0 address 02:11:22:33:44:55
+	ip -n "$NS" link add veth0 type veth peer name veth1
+	ip -n "$NS" link set veth0 address 06:00:00:00:00:01 master br0
+	local brmac
+	brmac=$(link_field br0 .address)
+	run -0 tpc ifup --bridge br0 tap0
+	assert_equal "$(link_field tap0 .address)" fe:11:22:33:44:55
+	assert_equal "$(link_field br0 .address)" "$brmac"
+	# Already a port of that bridge: its address stays as it is.
+	ip -n "$NS" link set tap0 address 02:11:22:33:44:66
+	run -0 tpc ifup --bridge br0 tap0
+	assert_equal "$(link_field tap0 .address)" 02:11:22:33:44:66
+	# ifdown leaves the address alone.
+	run -0 tpc ifdown tap0
+	assert_equal "$(link_field tap0 .address)" 02:11:22:33:44:66
+}
+
 @test "ifup takes the bridge from TAPCTL_BRIDGE" {
 	TAPCTL_BRIDGE=br0 run -0 tpc ifup tap0
 	assert_tap br0 1400 up

@@ -93,7 +93,7 @@ make_devices() {
 @test "completion: commands at word 1" {
 	load_completion
 	complete_line "tapctl "
-	assert_reply add del set list show exec ifup ifdown bridge-helper tunctl
+	assert_reply add apply del set list show exec ifup ifdown bridge-helper tunctl
 	complete_line "tapctl s"
 	assert_reply set show
 	complete_line "tapctl bri"
@@ -103,7 +103,7 @@ make_devices() {
 @test "completion: commands after global options and their values" {
 	load_completion
 	complete_line "tapctl -j -n $NS -q "
-	assert_reply add del set list show exec ifup ifdown bridge-helper tunctl
+	assert_reply add apply del set list show exec ifup ifdown bridge-helper tunctl
 	complete_line "tapctl --netns=$NS --json i"
 	assert_reply ifup ifdown
 }

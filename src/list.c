@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "compat.h"
+#include "ctx.h"
+#include "holder.h"
+#include "link.h"
+#include "list.h"
+#include "macvtap.h"
+#include "out.h"
+#include "parse.h"
+
+/* The table: one width per column, for the header and the rows alike. */
+enum { C_NAME, C_TYPE, C_OWNER, C_GROUP, C_FLAGS, C_MAC, C_MTU, C_STATE,
+       C_MASTER, C_N };
+
+static const struct {
+	const char *head;
+	int width;			/* 0: the last column, unpadded */
+} cols[C_N] = {
+	[C_NAME] = { "NAME", 15 },	[C_TYPE] = { "TYPE", 7 },
+	[C_OWNER] = { "OWNER", 7 },	[C_GROUP] = { "GROUP", 7 },
+	[C_FLAGS] = { "FLAGS", 31 },	[C_MAC] = { "MAC", 17 },
+	[C_MTU] = { "MTU", 5 },		[C_STATE] = { "STATE", 5 },
+	[C_MASTER] = { "MASTER", 0 },
+};
+
+/* The text format of column @c for a string (or, with @num, a number). */
+static const char *F(int c, bool num)
+{
+	static char fmt[2][C_N][16];
+	char *f = fmt[num][c];
+
+	if (!f[0]) {
+		if (cols[c].width)
+			snprintf(f, sizeof(fmt[0][0]), "%s%%-%d%s", c ? " " : "",
+				 cols[c].width, num ? "llu" : "s");
+		else
+			snprintf(f, sizeof(fmt[0][0]), "%s%%%s", c ? " " : "",
+				 num ? "llu" : "s");
+	}
+	return f;
+}
+
+static void name_of(struct ctx *ctx, int ifindex, const struct link_info *all,
+		    size_t n, char buf[IFNAMSIZ])
+{
+	size_t i;
+
+	buf[0] = '\0';
+	if (!ifindex)
+		return;
+	for (i = 0; i < n; i++) {
+		if (all[i].ifindex == ifindex) {
+			memcpy(buf, all[i].ifname, IFNAMSIZ);
+			return;
+		}
+	}
+	if (link_name(ctx, ifindex, buf))
+		snprintf(buf, IFNAMSIZ, "if%d", ifindex);
+}
+
+int list_gather(struct ctx *ctx, const struct link_info *li,
+		const struct link_info *all, size_t n, struct list_row *row)
+{
+	struct stat st;
+
+	memset(row, 0, sizeof(*row));
+	row->li = *li;
+	name_of(ctx, li->master, all, n, row->master);
+	if (li->kind != LINK_MACVTAP)
+		return 0;
+	name_of(ctx, li->link, all, n, row->lower);
+	/* The node that exec would open; none (null) until one exists. */
+	if (mvt_find(ctx, li, row->chardev, sizeof(row->chardev), &st)) {
+		row->chardev[0] = '\0';
+		return 0;
+	}
+	row->node_uid = st.st_uid;
+	row->node_gid = st.st_gid;
+	row->node_mode = st.st_mode;
+	return 0;
+}
+
+static const char *operstate(uint8_t s)
+{
+	static const char *const names[] = {
+		"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN",
+		"TESTING", "DORMANT", "UP",
+	};
+
+	return s < ARRAY_SIZE(names) ? names[s] : "UNKNOWN";
+}
+
+static void flags_text(const struct link_info *li, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s", li->persist ? "persist," : "",
+		 li->vnet_hdr ? "vnet_hdr," : "",
+		 li->multi_queue ? "multi_queue," : "", li->pi ? "pi," : "");
+	if (buf[0])
+		buf[strlen(buf) - 1] = '\0';
+	else
+		snprintf(buf, len, "-");
+}
+
+static const char *or_null(const char *s)
+{
+	return s[0] ? s : NULL;
+}
+
+/* Each process once, however many queues of the device it holds. */
+static bool seen_before(const struct holders *h, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (h->v[j].pid == h->v[i].pid &&
+		    !strcmp(h->v[j].ifname, h->v[i].ifname))
+			return true;
+	return false;
+}
+
+static void print_holders(struct out *o, const struct link_info *li,
+			  const struct holders *hs)
+{
+	char text[64];
+	bool any = false;
+	size_t i;
+
+	if (!hs)
+		return;
+	out_arr_open(o, "holders");
+	for (i = 0; i < hs->n; i++) {
+		const struct holder *h = &hs->v[i];
+
+		if (strcmp(h->ifname, li->ifname) || seen_before(hs, i))
+			continue;
+		snprintf(text, sizeof(text), "%s%s(%d)",
+			 any ? " " : "\n    held by: ", h->comm, h->pid);
+		out_text(o, text);
+		any = true;
+		out_obj_open(o, NULL);
+		out_uint(o, "pid", NULL, (unsigned long long)h->pid);
+		out_str(o, "comm", NULL, h->comm);
+		out_obj_close(o);
+	}
+	out_arr_close(o);
+}
+
+/* -u/-g of a macvtap are its node's: root's node has none. */
+static void print_ids(struct out *o, const struct list_row *r)
+{
+	const struct link_info *li = &r->li;
+
+	if (li->kind == LINK_MACVTAP) {
+		/* In the table, the lower and the mode stand in these columns. */
+		out_str(o, NULL, F(C_OWNER, false), or_null(r->lower));
+		out_str(o, NULL, F(C_GROUP, false),
+			parse_macvtap_mode_name(li->macvlan_mode));
+		if (r->chardev[0] && r->node_uid)
+			out_uint(o, "owner", NULL, r->node_uid);
+		else
+			out_null(o, "owner", NULL);
+		if (r->chardev[0] && (r->node_mode & 0060) == 0060)
+			out_uint(o, "group", NULL, r->node_gid);
+		else
+			out_null(o, "group", NULL);
+		return;
+	}
+	if (li->has_owner)
+		out_uint(o, "owner", F(C_OWNER, true), li->owner);
+	else
+		out_null(o, "owner", F(C_OWNER, false));
+	if (li->has_group)
+		out_uint(o, "group", F(C_GROUP, true), li->group);
+	else
+		out_null(o, "group", F(C_GROUP, false));
+}
+
+void list_print_row(struct out *o, const struct list_row *r,
+		    const struct holders *h)
+{
+	const struct link_info *li = &r->li;
+	char mac[18], flags[64];
+
+	parse_format_mac(li->mac, mac);
+	flags_text(li, flags, sizeof(flags));
+
+	out_obj_open(o, NULL);
+	out_str(o, "ifname", F(C_NAME, false), li->ifname);
+	out_uint(o, "ifindex", NULL, (unsigned long long)li->ifindex);
+	out_str(o, "kind", F(C_TYPE, false), link_kind_name(li->kind));
+	print_ids(o, r);
+	out_str(o, NULL, F(C_FLAGS, false), flags);
+	out_bool(o, "persist", NULL, li->persist);
+	out_bool(o, "vnet_hdr", NULL, li->vnet_hdr);
+	out_bool(o, "multi_queue", NULL, li->multi_queue);
+	out_bool(o, "pi", NULL, li->pi);
+	out_uint(o, "queues", NULL, li->queues);
+	out_str(o, "mac", F(C_MAC, false), li->has_mac ? mac : NULL);
+	out_uint(o, "mtu", F(C_MTU, true), li->mtu);
+	out_str(o, NULL, F(C_STATE, false), li->flags & IFF_UP ? "up" : "down");
+	out_bool(o, "up", NULL, li->flags & IFF_UP);
+	out_str(o, "operstate", NULL, operstate(li->operstate));
+	out_str(o, "master", F(C_MASTER, false), or_null(r->master));
+	if (li->kind == LINK_MACVTAP) {
+		out_str(o, "link", NULL, or_null(r->lower));
+		out_str(o, "mode", NULL, parse_macvtap_mode_name(li->macvlan_mode));
+		out_str(o, "chardev", " %s", or_null(r->chardev));
+	}
+	print_holders(o, li, h);
+	out_obj_close(o);
+	out_text(o, "\n");
+}
+
+void list_print_header(struct out *o)
+{
+	int c;
+
+	if (o->json)
+		return;
+	for (c = 0; c < C_N; c++)
+		out_str(o, NULL, F(c, false), cols[c].head);
+	out_text(o, "\n");
+}
+
+int list_show_one(struct ctx *ctx, const struct link_info *li)
+{
+	struct list_row row;
+	int ret;
+
+	if ((ret = list_gather(ctx, li, NULL, 0, &row)))
+		return ret;
+	list_print_row(&ctx->out, &row, NULL);
+	out_end(&ctx->out);
+	return 0;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef TAPCTL_LIST_H
+#define TAPCTL_LIST_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "link.h"
+
+struct ctx;
+struct holders;
+struct out;
+
+/*
+ * One row of `list`: the link and everything printed about it, found
+ * first (netlink names, the macvtap node from sysfs and /dev). The
+ * printer then only formats: a new column is a field here, a line in
+ * list_gather and one out_* call in the printer.
+ */
+struct list_row {
+	struct link_info li;
+	char lower[IFNAMSIZ];		/* macvtap: its lower, "" if none */
+	char master[IFNAMSIZ];		/* "" if none */
+	char chardev[256];		/* macvtap: the node exec opens, or "" */
+	uid_t node_uid;			/* with chardev */
+	gid_t node_gid;
+	mode_t node_mode;
+};
+
+/*
+ * Fills @row for @li. Names of other links come from @all (@n links of
+ * one dump) when they are there, else from one lookup each.
+ */
+int list_gather(struct ctx *ctx, const struct link_info *li,
+		const struct link_info *all, size_t n, struct list_row *row);
+
+/* Pure printers: a table row or a JSON object; @h NULL: no holders. */
+void list_print_header(struct out *o);
+void list_print_row(struct out *o, const struct list_row *row,
+		    const struct holders *h);
+
+/* add -j: the one device as list -j would show it, as a document. */
+int list_show_one(struct ctx *ctx, const struct link_info *li);
+
+#endif
