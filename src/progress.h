@@ -11,7 +11,7 @@ struct ctx;
  * and erased at the end. Only when standard error is a terminal and
  * without -q; otherwise every call is a no-op.
  */
-/* @total 0: unknown (from stdin): only DONE and the rate are shown. */
+/* @total 0: unknown (from a pipe): only DONE and the rate are shown. */
 void progress_start(struct ctx *ctx, unsigned long total);
 /* @n more units done. */
 void progress_step(struct ctx *ctx, unsigned long n);

@@ -61,7 +61,7 @@ changes() {
 }
 
 @test "race: list and add stay right while links change all the time" {
-	local n=300 i round
+	local n=300 i
 	[[ $TAPCTL == *asan* ]] && n=100
 	seq 1 "$n" | sed 's/.*/tuntap add dev r& mode tap/' | nsx ip -batch -
 	# $! is ip itself; the loop ends on its next write after ip goes.
@@ -73,7 +73,7 @@ changes() {
 		sleep 0.05
 	done
 	# (Not i: a loop variable that bats' run clobbers.)
-	for round in $(seq 1 20); do
+	for _ in $(seq 1 20); do
 		run -0 --separate-stderr tpc -j list
 		assert_equal "$stderr" ""
 		assert_equal "$(jq '[.[].ifname] | unique | length' <<<"$output")" "$n"
