@@ -71,14 +71,18 @@ static char *whole_line(struct reader *r)
 /* The next line, without its newline: 1, 0 at the end, or -errno. */
 static int next_line(struct reader *r, char **line)
 {
-	char *nl;
+	char *nl = NULL;
 	int ret;
 
-	while (!(r->buf && (nl = whole_line(r)))) {
+	for (;;) {
+		if (r->buf)
+			nl = whole_line(r);
+		if (nl)
+			break;
 		if (r->eof) {
 			if (!r->buf || r->start == r->len)
 				return 0;
-			/* A last line without a newline. */
+			/* A last line without a newline (fill left a byte). */
 			nl = r->buf + r->len++;
 			break;
 		}
