@@ -12,7 +12,8 @@
 #   QUICK=1 bench/scale.sh         N = 50 200 (a smoke run)
 #
 # Environment: TAPCTL, SIZES ("250 1000 4000"), LOOP_MAX (largest N for
-# the one-process-per-device loops, 250), SLOW_DEL_MAX (largest N for the
+# the one-process-per-device loops, 250), OPS (the operations, all by
+# default: create setup macvtap list delete), SLOW_DEL_MAX (largest N for the
 # one-RTM_DELLINK-per-device deletes, 1000), RUNS (runs of each batch
 # command, the median is shown; 3).
 
@@ -31,6 +32,8 @@ else
 	SLOW_DEL_MAX=${SLOW_DEL_MAX:-1000} RUNS=${RUNS:-3}
 fi
 PER_BR=1000
+OPS=${OPS:-create setup macvtap list delete}
+want() { [[ " $OPS " == *" $1 "* ]]; }
 HAVE_TUNCTL=0
 command -v tunctl >/dev/null && HAVE_TUNCTL=1
 
@@ -153,6 +156,7 @@ run_size() {
 	((n <= SLOW_DEL_MAX)) && slowdel=1
 
 	# create
+	want create && {
 	timed create "$n" "tapctl -b" c "reset c" "$TAPCTL" -q -b "$W/tapctl-c.txt"
 	timed create "$n" "ip -batch" c "reset c" ip -batch "$W/ip-c.txt"
 	timed create "$n" "lower bound" c "reset c" "$LB" create c "$n"
@@ -163,7 +167,9 @@ run_size() {
 			timed create "$n" "tunctl loop" c "reset c" bash "$(loop_file "$W/tunctl-c.loop")"
 	fi
 	reset c
+	}
 	# full setup: owner, in its bridge, up
+	want setup && {
 	timed setup "$n" "tapctl -b" s "reset s" "$TAPCTL" -q -b "$W/tapctl-s.txt"
 	timed setup "$n" "ip -batch" s "reset s" ip -batch "$W/ip-s.txt"
 	timed setup "$n" "lower bound" s "reset s" "$LB" setup s "$n" 1000 br "$PER_BR"
@@ -172,7 +178,9 @@ run_size() {
 		timed setup "$n" "ip loop" s "reset s" bash "$(loop_file "$W/ip-s.loop")"
 	fi
 	reset s
+	}
 	# macvtap (tapctl checks the node: lower bound reads sysfs and stats it)
+	want macvtap && {
 	timed macvtap "$n" "tapctl -b" m "reset m" "$TAPCTL" -q -b "$W/tapctl-m.txt"
 	timed macvtap "$n" "ip -batch" m "reset m" ip -batch "$W/ip-m.txt"
 	timed macvtap "$n" "lower bound" m "reset m" "$LB" macvtap m "$n" veth0
@@ -181,13 +189,17 @@ run_size() {
 		timed macvtap "$n" "ip loop" m "reset m" bash "$(loop_file "$W/ip-m.loop")"
 	fi
 	reset m
+	}
 	# list, N taps present (10 runs: median)
+	want list && {
 	populate c
 	RUNS=10 timed list "$n" "tapctl list" c true "$TAPCTL" list
 	RUNS=10 timed list "$n" "tapctl -j list" c true "$TAPCTL" -j list
 	RUNS=10 timed list "$n" "ip -d -j link show type tun" c true ip -d -j link show type tun
 	RUNS=10 timed list "$n" "lower bound (raw dump)" c true "$LB" list
+	}
 	# delete, N taps present
+	want delete && {
 	timed delete "$n" "tapctl del NAME..." c "populate c" "$TAPCTL" del $(seq -f 'c%g' 1 "$n")
 	timed delete "$n" "tapctl -b" c "populate c" "$TAPCTL" -q -b "$W/tapctl-d.txt"
 	timed delete "$n" "lower bound (group)" c "populate c" "$LB" delete c "$n"
@@ -201,6 +213,8 @@ run_size() {
 		((HAVE_TUNCTL)) &&
 			timed delete "$n" "tunctl loop" c "populate c" bash "$(loop_file "$W/tunctl-d.loop")"
 	fi
+	true
+	}
 	ip netns del "$NS"
 	NS=
 }
@@ -234,7 +248,7 @@ echo "Loops (one process per device) only up to N = $LOOP_MAX; deletes with one"
 echo "RTM_DELLINK per device (\`ip -batch\` of \`link del\`) up to N = $SLOW_DEL_MAX."
 echo "Cells: total time, then per device in parentheses."
 echo
-for op in create setup macvtap list delete; do
+for op in $OPS; do
 	case $op in
 	create) echo "### Create: \`add cN\` (persistent tap)" ;;
 	setup) echo "### Full setup: \`add sN -u 1000 --bridge brK\` (owner, bridge port, up)" ;;
