@@ -480,19 +480,25 @@ static void forget_nodes(struct del *d)
 	}
 }
 
-/* The first unit still standing carries a failure of the whole run. */
+/*
+ * A failure of the whole run: every command still standing fails with
+ * it (without --force only the first, and nothing after it runs).
+ */
 static void fail_all(struct del *d, int ret, const char *step)
 {
 	size_t i;
 
-	for (i = 0; i < d->nu && !unit_ok(d, i); i++)
-		;
-	if (i == d->nu)
-		i = 0;
-	ctx_set_name(d->ctx, "");
-	err_sys(d->ctx, ret, step);
-	unit_fail(d, i);
-	cut_after_failure(d);
+	for (i = 0; i < d->nu; i++) {
+		if (!unit_ok(d, i))
+			continue;
+		ctx_set_name(d->ctx, "");
+		err_sys(d->ctx, ret, step);
+		unit_fail(d, i);
+		if (!d->ctx->force) {
+			cut_after_failure(d);
+			break;
+		}
+	}
 }
 
 void del_run(struct ctx *ctx, struct del_unit *u, size_t n)
@@ -502,7 +508,7 @@ void del_run(struct ctx *ctx, struct del_unit *u, size_t n)
 	int ret = -ENOMEM;
 
 	for (i = 0; i < n; i++) {
-		u[i].ran = false;
+		u[i].ran = true;
 		u[i].ret = 0;
 		u[i].name[0] = '\0';
 	}

@@ -14,8 +14,7 @@ setup() {
 	defer tmux kill-session -t "$TMUX_S"
 	# Long enough to be seen: a second or more of adds.
 	BATCH=$BATS_TEST_TMPDIR/batch
-	local n=3000
-	[[ $TAPCTL == *asan* ]] && n=1000
+	local n=4000
 	seq 1 "$n" | sed 's/.*/add p&/' >"$BATCH"
 	N=$n
 }
