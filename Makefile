@@ -7,14 +7,21 @@
 # missing, autoreconf -fi writes configure, configure writes config.mk.
 #
 #   make [V=1]            build ./tapctl
-#   make check            unit, bats, ASan/UBSan, docs and cppcheck parts; one
-#                         "N passed, N failed" line at the end (run as root)
-#   make check-PART       one part: unit bats asan (asan-unit asan-bats) docs
+#   make check            unit, bats, vm, ASan/UBSan, docs and cppcheck parts;
+#                         one "N passed, N failed" line at the end (run as root)
+#   make check-PART       one part: unit bats vm asan (asan-unit asan-bats) docs
 #                         cppcheck
 #   make demo             build-aux/demo.sh
 #   make bench            bench/run.sh (root; QUICK=1 for a short run)
 #   make fuzz             fuzz/run.sh (FUZZ_TIME=seconds per target)
 #   make install [DESTDIR=...] [prefix=...]   and uninstall
+#   make deb              the Debian package, from a clean copy of the tree:
+#                         ./tapctl_VERSION_ARCH.deb (logs in build/deb/)
+#   make lintian          lintian --fail-on error,warning on it
+#   make check-deb        as root: build, lintian, install, the bats suite
+#                         against /usr/sbin/tapctl, purge (CI: CHECK_MORE=deb)
+#   make check-installed [INSTALLED_TAPCTL=/usr/sbin/tapctl]   the bats
+#                         suite against an installed tapctl (autopkgtest)
 #   make dist distcheck clean distclean maintainer-clean cppcheck deps help
 
 SHELL := /bin/bash
@@ -32,6 +39,11 @@ datadir ?= $(datarootdir)
 mandir ?= $(datarootdir)/man
 BASH_COMPLETION_DIR ?= $(datadir)/bash-completion/completions
 ZSH_COMPLETION_DIR ?= $(datadir)/zsh/vendor-completions
+# Absolute, as configure makes them (see configure.ac); empty: not installed.
+systemdsystemunitdir ?= $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system)
+tmpfilesdir ?= $(or $(shell $(PKG_CONFIG) --variable=tmpfilesdir systemd 2>/dev/null),/usr/lib/tmpfiles.d)
+ifupdowndir ?= /etc/network
+tapctlconfdir ?= /etc/tapctl
 VERSION ?= $(shell build-aux/version.sh)
 
 # CI runs with CI=true: warnings are errors even with an old config.mk.
@@ -92,10 +104,14 @@ MAN_IN := $(wildcard man/tapctl.8.in)
 BASH_COMP := $(wildcard completions/tapctl.bash)
 ZSH_COMP := $(wildcard completions/_tapctl)
 SHELL_SCRIPTS := $(wildcard build-aux/*.sh) .ci/run tests/test_helper/common.bash \
-	$(BASH_COMP)
+	$(wildcard tests/vm/*.sh tests/vm/init) $(BASH_COMP) \
+	$(wildcard ifupdown/tapctl.in debian/tests/bats)
 
-.PHONY: all deps check check-unit check-bats check-asan check-asan-unit \
-	check-asan-bats check-docs \
+# Installed with @SBINDIR@ replaced by the real sbindir.
+SUBST_FILES := build/tapctl.service build/ifupdown-tapctl
+
+.PHONY: all deps check check-unit check-bats check-vm check-asan check-asan-unit \
+	check-asan-bats check-docs check-deb check-installed deb lintian \
 	check-cppcheck cppcheck demo bench fuzz install uninstall dist distcheck \
 	clean distclean maintainer-clean help
 
@@ -103,7 +119,8 @@ all: tapctl
 
 # ---------------------------------------------------------------- bootstrap
 # Goals that must not run configure on a fresh clone.
-NOCONFIG_GOALS := clean distclean maintainer-clean deps dist distcheck help
+NOCONFIG_GOALS := clean distclean maintainer-clean deps dist distcheck help \
+	deb lintian
 ifneq ($(MAKECMDGOALS),)
 ifeq ($(filter-out $(NOCONFIG_GOALS),$(MAKECMDGOALS)),)
 NOCONFIG := 1
@@ -176,6 +193,12 @@ build/tapctl.8: $(MAN_IN) config.mk
 	@mkdir -p $(@D)
 	$(call quiet,GEN,$@)sed 's/@VERSION@/$(VERSION)/g' $< > $@
 
+build/tapctl.service: systemd/tapctl.service.in config.mk
+build/ifupdown-tapctl: ifupdown/tapctl.in config.mk
+$(SUBST_FILES):
+	@mkdir -p $(@D)
+	$(call quiet,GEN,$@)sed 's|@SBINDIR@|$(sbindir)|g' $< > $@
+
 -include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) \
 	$(ASAN_UNIT_OBJS:.o=.d) $(HELPERS:tests/helpers/%=build/tests/helpers/%.d)
 
@@ -185,7 +208,16 @@ build/tapctl.8: $(MAN_IN) config.mk
 # build-aux/tap-summary.awk counts it.  `make check` runs all parts even
 # when one fails, then prints one "N passed, N failed[, N skipped]" line
 # and fails if anything failed.
-CHECK_PARTS := unit bats asan-unit asan-bats docs cppcheck
+# CHECK_MORE=deb adds check-deb (CI does).
+CHECK_PARTS := unit bats vm asan-unit asan-bats docs cppcheck $(CHECK_MORE)
+
+# Bats files that need CONFIG_BRIDGE_VLAN_FILTERING.  check-bats runs them
+# like all the others (on a kernel without it, their tests skip); when the
+# running kernel cannot make a vlan_filtering bridge (probed in a throwaway
+# namespace), check-vm runs them again under Debian's own kernel in a QEMU
+# (TCG) VM: tests/vm/run.sh.  No QEMU or no kernel package is a failure.
+VM_BATS_FILES ?= tests/85-vlan.bats tests/86-vlan.bats
+VM_TIMEOUT ?= 600
 
 BATS ?= bats
 BATS_FLAGS ?= --tap --timing --print-output-on-failure
@@ -231,6 +263,29 @@ check-unit: $(UNIT_BINS)
 
 check-bats: tapctl $(HELPERS)
 	@$(call run_part,bats,$(call run_bats,$(CURDIR)/tapctl))
+
+check-vm: tapctl $(HELPERS)
+	@$(call run_part,vm,$(check_vm_sh))
+
+# Exit 0 if the running kernel makes a VLAN-filtering bridge.
+vlan_probe_sh = ns=tapctl-vprobe-$$$$; ip netns add $$ns >/dev/null 2>&1 || exit 1; \
+	ip -n $$ns link add br0 type bridge vlan_filtering 1 >/dev/null 2>&1; \
+	r=$$?; ip netns del $$ns; exit $$r
+
+check_vm_sh = if [ -z "$(VM_BATS_FILES)" ]; then \
+		echo "1..0 $(HASH) no VM bats files"; \
+	elif [ "$$(id -u)" != 0 ]; then \
+		echo 1..1; echo "ok 1 - check-vm $(HASH) skip not root"; \
+	elif ( $(vlan_probe_sh) ); then \
+		echo 1..1; \
+		echo "ok 1 - check-vm $(HASH) skip not needed: the running kernel filters VLANs, check-bats ran $(VM_BATS_FILES) natively"; \
+	else \
+		echo "$(HASH) the running kernel ($$(uname -r)) cannot make a vlan_filtering bridge:"; \
+		echo "$(HASH) $(VM_BATS_FILES) run again under Debian's kernel in QEMU (TCG)"; \
+		BATS_FLAGS='$(BATS_FLAGS)' BATS_TEST_TIMEOUT=$(BATS_TEST_TIMEOUT) \
+			VM_TIMEOUT=$(VM_TIMEOUT) tests/vm/run.sh --tapctl $(CURDIR)/tapctl \
+			$(VM_BATS_FILES); \
+	fi; echo "$(HASH) exit status: $$?"
 
 # Two parts, so that a unit test that does not build cannot hide the bats
 # results, and the other way round.
@@ -295,7 +350,7 @@ fuzz: src/config.h
 	fuzz/run.sh
 
 # ------------------------------------------------------------------ install
-install: tapctl $(if $(MAN_IN),build/tapctl.8)
+install: tapctl $(if $(MAN_IN),build/tapctl.8) $(SUBST_FILES)
 	install -D -m 0755 tapctl $(DESTDIR)$(sbindir)/tapctl
 ifneq ($(MAN_IN),)
 	install -D -m 0644 build/tapctl.8 $(DESTDIR)$(mandir)/man8/tapctl.8
@@ -306,6 +361,23 @@ endif
 ifneq ($(and $(ZSH_COMP),$(ZSH_COMPLETION_DIR)),)
 	install -D -m 0644 $(ZSH_COMP) $(DESTDIR)$(ZSH_COMPLETION_DIR)/_tapctl
 endif
+ifneq ($(systemdsystemunitdir),)
+	install -D -m 0644 build/tapctl.service $(DESTDIR)$(systemdsystemunitdir)/tapctl.service
+endif
+ifneq ($(tmpfilesdir),)
+	install -D -m 0644 systemd/tapctl-tmpfiles.conf $(DESTDIR)$(tmpfilesdir)/tapctl.conf
+endif
+ifneq ($(ifupdowndir),)
+	install -D -m 0755 build/ifupdown-tapctl $(DESTDIR)$(ifupdowndir)/if-pre-up.d/tapctl
+	install -D -m 0755 build/ifupdown-tapctl $(DESTDIR)$(ifupdowndir)/if-post-down.d/tapctl
+endif
+ifneq ($(tapctlconfdir),)
+	@# An administrator's declarations are never overwritten.
+	@f=$(DESTDIR)$(tapctlconfdir)/devices.conf; \
+	if [ -e "$$f" ]; then echo "  keeping $$f"; \
+	else echo "install -D -m 0644 etc/devices.conf $$f"; \
+		install -D -m 0644 etc/devices.conf "$$f"; fi
+endif
 
 uninstall:
 	rm -f $(DESTDIR)$(sbindir)/tapctl $(DESTDIR)$(mandir)/man8/tapctl.8
@@ -315,6 +387,72 @@ endif
 ifneq ($(ZSH_COMPLETION_DIR),)
 	rm -f $(DESTDIR)$(ZSH_COMPLETION_DIR)/_tapctl
 endif
+ifneq ($(systemdsystemunitdir),)
+	rm -f $(DESTDIR)$(systemdsystemunitdir)/tapctl.service
+endif
+ifneq ($(tmpfilesdir),)
+	rm -f $(DESTDIR)$(tmpfilesdir)/tapctl.conf
+endif
+ifneq ($(ifupdowndir),)
+	rm -f $(DESTDIR)$(ifupdowndir)/if-pre-up.d/tapctl \
+		$(DESTDIR)$(ifupdowndir)/if-post-down.d/tapctl
+endif
+ifneq ($(tapctlconfdir),)
+	@# Only the example as installed: edited declarations stay.
+	@f=$(DESTDIR)$(tapctlconfdir)/devices.conf; \
+	if [ -e "$$f" ] && ! cmp -s etc/devices.conf "$$f"; then \
+		echo "  keeping $$f (changed)"; \
+	else echo "rm -f $$f"; rm -f "$$f"; \
+		rmdir "$(DESTDIR)$(tapctlconfdir)" 2>/dev/null || :; fi
+endif
+
+# ---------------------------------------------------------------------- deb
+# dpkg-buildpackage in build/deb/tapctl, a copy of the tracked files (of
+# everything but build output in a tree that is not a git work tree, such
+# as an unpacked tarball), so that the tree's own build is left alone and
+# the results land in build/deb/, never in the tree's parent.  A full
+# build (source too: the .dsc is what autopkgtest and lintian's source
+# checks take).  The .deb is copied here, as `make dist` leaves its
+# tarball here.
+DEB_DIR := build/deb
+
+deb:
+	@build-aux/deps.sh --deb
+	@set -e; rm -rf $(DEB_DIR); mkdir -p $(DEB_DIR)/tapctl; \
+	if [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$$(pwd -P)" ]; then \
+		git ls-files -z | tar --null -T - -cf - | tar -C $(DEB_DIR)/tapctl -xf -; \
+	else \
+		tar --exclude=./build --exclude=./build-asan --exclude='./*.deb' \
+			--exclude=./tapctl-\*.tar.gz -cf - . | tar -C $(DEB_DIR)/tapctl -xf -; \
+	fi; \
+	echo "  DPKG    $(DEB_DIR)/build.log"; \
+	if ! (cd $(DEB_DIR)/tapctl && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		dpkg-buildpackage -us -uc) > $(DEB_DIR)/build.log 2>&1; then \
+		tail -n 40 $(DEB_DIR)/build.log >&2; \
+		echo "make deb: dpkg-buildpackage failed: see $(DEB_DIR)/build.log" >&2; \
+		exit 1; \
+	fi; \
+	rm -f tapctl_*.deb; cp $(DEB_DIR)/tapctl_*.deb .; \
+	for f in tapctl_*.deb; do echo "  DEB     $$f"; done
+
+lintian:
+	@set -- $(DEB_DIR)/tapctl_*.changes; [ -e "$$1" ] || \
+		{ echo "make lintian: no package: run make deb" >&2; exit 1; }; \
+	echo "lintian --fail-on error,warning $$*"; \
+	lintian --fail-on error,warning "$$@"
+
+# The bats suite against an installed tapctl (the autopkgtest runs this);
+# only the test probes are built.
+INSTALLED_TAPCTL ?= /usr/sbin/tapctl
+
+check-installed: $(HELPERS)
+	@$(call run_part,installed,$(call run_bats,$(INSTALLED_TAPCTL)))
+
+# TAP for the whole round trip; see build-aux/check-deb.sh.
+check-deb: $(HELPERS)
+	@$(call run_part,deb,BATS="$(BATS)" BATS_FLAGS="$(BATS_FLAGS)" \
+		BATS_FILES="$(BATS_FILES)" BATS_TEST_TIMEOUT=$(BATS_TEST_TIMEOUT) \
+		BATS_TIMEOUT=$(BATS_TIMEOUT) MAKE="$(MAKE)" build-aux/check-deb.sh)
 
 # --------------------------------------------------------------------- dist
 # The tracked files as they are in the work tree, plus a configure made
@@ -347,7 +485,7 @@ distcheck: dist
 
 # -------------------------------------------------------------------- clean
 clean:
-	rm -rf build build-asan tapctl $(HELPERS)
+	rm -rf build build-asan tapctl $(HELPERS) tapctl_*.deb
 
 distclean: clean
 	rm -rf config.mk config.status config.log src/config.h autom4te.cache \

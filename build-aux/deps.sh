@@ -5,28 +5,37 @@
 # build, test and demo (default).  Idempotent: asks dpkg what is missing
 # and runs apt-get (update once, then install) only for that.
 #
-#   build-aux/deps.sh [--build] [--check]
+#   build-aux/deps.sh [--build|--deb] [--check]
 #     --build   only what `./configure && make` needs
+#     --deb     what `make deb` needs: --build's, debhelper, lintian, and
+#               systemd.pc (debian/control's Build-Depends)
 #     --check   list what is missing and exit 1 if anything is; install nothing
 #
 # SKIP_DEPS=1 in the environment turns this into a no-op.
 
 set -eu
 
+# busybox-static, cpio and kmod: tests/vm/run.sh's initramfs and module
+# tree for Debian's kernel (which it fetches itself with apt-get download).
 # automake only for aclocal (it brings pkg.m4's PKG_CHECK_MODULES into
 # aclocal.m4); tapctl itself has no Makefile.am.
 BUILD_PKGS="build-essential autoconf automake pkg-config libmnl-dev libpopt-dev"
 TEST_PKGS="bats bats-support bats-assert jq iproute2 groff-base mandoc
 shellcheck cppcheck util-linux libcap2-bin procps uml-utilities tmux
-qemu-system-x86 bash-completion zsh strace"
+qemu-system-x86 bash-completion zsh strace busybox-static cpio kmod ifupdown
+systemd"
+
+# systemd.pc: systemd-dev from Debian 13, systemd before.
+DEB_PKGS="debhelper dpkg-dev lintian linux-libc-dev"
 
 mode=all
 check_only=0
 for arg; do
 	case $arg in
 	--build) mode=build ;;
+	--deb) mode=deb ;;
 	--check) check_only=1 ;;
-	-h|--help) sed -n '4,13s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '4,15s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "deps.sh: unknown argument: $arg" >&2; exit 2 ;;
 	esac
 done
@@ -40,6 +49,14 @@ fi
 
 pkgs=$BUILD_PKGS
 [ "$mode" = all ] && pkgs="$pkgs $TEST_PKGS"
+if [ "$mode" = deb ]; then
+	pkgs="$pkgs $DEB_PKGS"
+	if apt-cache show systemd-dev >/dev/null 2>&1; then
+		pkgs="$pkgs systemd-dev"
+	else
+		pkgs="$pkgs systemd"
+	fi
+fi
 
 missing() {
 	# One dpkg-query for all: unknown packages print nothing on stdout.

@@ -1,9 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Print tapctl's version: `git describe` of this work tree (leading "v"
+# Print tapctl's version: $TAPCTL_VERSION if set (debian/rules sets the
+# package's), else `git describe` of this work tree (leading "v"
 # stripped), else .tarball-version (written by `make dist`), else 0.1.
 # Used by configure.ac (AC_INIT) and the Makefile's dist target.
+
+if [ -n "${TAPCTL_VERSION:-}" ]; then
+	printf '%s\n' "$TAPCTL_VERSION"
+	exit 0
+fi
 
 cd "$(dirname "$0")/.." || exit 1
 

@@ -88,10 +88,10 @@ _tapctl()
 	# Options that take a value, options that take none, and how many
 	# device names the command takes (0, 1, or "*" for any number).
 	local link_args='-u --user -g --group --mac --mtu --txqueuelen --bridge
-		--mode'
+		--mode --pvid --vlan --source-mac'
 	local add_args="$link_args --macvtap"
 	local add_flags='--tap --tun --vnet-hdr --multi-queue --pi --up --down
-		--nobridge'
+		--nobridge --isolated --no-isolated'
 	local args='' flags='-h --help' ndev=0 devtype=''
 	case $cmd in
 	add)
@@ -100,7 +100,8 @@ _tapctl()
 		;;
 	set)
 		args=$link_args
-		flags+=' --up --down --nobridge --persist --no-persist'
+		flags+=' --up --down --nobridge --persist --no-persist --novlan
+			--isolated --no-isolated'
 		ndev=1
 		;;
 	del) ndev='*' ;;
@@ -127,7 +128,8 @@ _tapctl()
 		;;
 	# ifup and ifdown take taps only.
 	ifup)
-		args='--bridge'
+		args='--bridge --pvid --vlan'
+		flags+=' --isolated --no-isolated'
 		ndev=1
 		devtype=tap
 		;;

@@ -29,6 +29,11 @@
 
 enum action { ACT_NONE, ACT_CREATE, ACT_CHANGE, ACT_DELETE };
 
+struct apply_port {
+	int ifindex;
+	struct brport bp;
+};
+
 struct decl {
 	char *file;			/* for messages (shared, not owned) */
 	unsigned int line;
@@ -51,6 +56,8 @@ struct apply {
 	size_t nlinks;
 	struct link_info *gone;		/* --prune: to delete */
 	size_t ngone;
+	struct apply_port *ports;	/* the bridge ports, if lines need them */
+	size_t nports, capports;
 };
 
 /* ---------------------------------------------------------------- reading */
@@ -340,78 +347,19 @@ static int check_kind(struct ctx *ctx, const struct apply *a,
 	return 0;
 }
 
-/* A macvtap's owner and group are its node's (none yet: root's). */
-static void ids_of(struct ctx *ctx, const struct link_info *dev, bool *has_uid,
-		   uid_t *uid, bool *has_gid, gid_t *gid)
+static const struct brport *port_of(const struct apply *a, int ifindex)
 {
-	char path[256];
-	struct stat st;
+	size_t i;
 
-	if (dev->kind != LINK_MACVTAP) {
-		*has_uid = dev->has_owner;
-		*uid = dev->owner;
-		*has_gid = dev->has_group;
-		*gid = dev->group;
-		return;
-	}
-	*has_uid = *has_gid = false;
-	if (mvt_find(ctx, dev, path, sizeof(path), &st))
-		return;
-	*has_uid = *has_gid = true;
-	*uid = st.st_uid;
-	*gid = st.st_gid;
+	for (i = 0; i < a->nports; i++)
+		if (a->ports[i].ifindex == ifindex)
+			return &a->ports[i].bp;
+	return NULL;
 }
-
-/* The settings of @p that @dev does not have yet. */
-static unsigned int differs(struct ctx *ctx, const struct plan *p,
-			    const struct link_info *dev)
-{
-	unsigned int m = p->mask, d = 0;
-	bool has_uid, has_gid;
-	uid_t uid;
-	gid_t gid;
-
-	ids_of(ctx, dev, &has_uid, &uid, &has_gid, &gid);
-	if ((m & PLAN_OWNER) && !(has_uid && uid == p->owner))
-		d |= PLAN_OWNER;
-	if ((m & PLAN_GROUP) && !(has_gid && gid == p->group))
-		d |= PLAN_GROUP;
-	/* --mac random is drawn when the device is made, then kept. */
-	if ((m & PLAN_MAC) && p->mac_src != PLAN_MAC_RANDOM &&
-	    (!dev->has_mac || memcmp(dev->mac, p->mac, 6)))
-		d |= PLAN_MAC;
-	/* The bridge's MTU is taken on joining it, not kept in step. */
-	if ((m & PLAN_MTU) && dev->mtu != p->mtu &&
-	    !(p->mtu_from_bridge && dev->master == p->master))
-		d |= PLAN_MTU;
-	if ((m & PLAN_TXQLEN) && dev->txqlen != p->txqlen)
-		d |= PLAN_TXQLEN;
-	if ((m & PLAN_UP) && !!(dev->flags & IFF_UP) != p->up)
-		d |= PLAN_UP;
-	if ((m & PLAN_MASTER) && dev->master != p->master)
-		d |= PLAN_MASTER;
-	if ((m & PLAN_MODE) && dev->macvlan_mode != p->mode)
-		d |= PLAN_MODE;
-	return d;
-}
-
-/* The JSON names of the settings, in the order they are reported. */
-static const struct {
-	unsigned int bit;
-	const char *name;
-} setting_names[] = {
-	{ PLAN_OWNER, "owner" },
-	{ PLAN_GROUP, "group" },
-	{ PLAN_MAC, "mac" },
-	{ PLAN_MTU, "mtu" },
-	{ PLAN_TXQLEN, "txqueuelen" },
-	{ PLAN_MODE, "mode" },
-	{ PLAN_MASTER, "master" },
-	{ PLAN_UP, "up" },
-};
 
 /* An existing device: the options as set takes them. */
-static int plan_existing(struct ctx *ctx, struct decl *d)
+static int plan_existing(struct ctx *ctx, const struct apply *a,
+			 struct decl *d)
 {
 	struct link_opts so = d->o;
 	struct plan full;
@@ -421,9 +369,16 @@ static int plan_existing(struct ctx *ctx, struct decl *d)
 	so.macvtap = NULL;
 	if ((ret = plan_from_opts(ctx, &so, &d->dev, &full)))
 		return ret;
-	d->changes = differs(ctx, &full, &d->dev);
+	d->changes = plan_differs(ctx, &full, &d->dev,
+				  port_of(a, d->dev.ifindex));
 	d->plan = full;
 	d->plan.mask = d->changes;
+	/*
+	 * Joining a bridge with port settings while up: the executor joins
+	 * it down and brings it up after them, if it knows it is to be up.
+	 */
+	if ((d->changes & PLAN_MASTER) && (d->changes & PLAN_PORT_MASK))
+		d->plan.mask |= full.mask & PLAN_UP;
 	d->act = d->changes ? ACT_CHANGE : ACT_NONE;
 	return 0;
 }
@@ -448,7 +403,7 @@ static int plan_decl(struct ctx *ctx, struct apply *a, struct decl *d)
 	d->dev = *dev;
 	if ((ret = check_kind(ctx, a, d)))
 		return ret;
-	return plan_existing(ctx, d);
+	return plan_existing(ctx, a, d);
 }
 
 static bool declared(const struct apply *a, const char *name)
@@ -479,6 +434,43 @@ static int find_gone(struct ctx *ctx, struct apply *a)
 	return 0;
 }
 
+static int collect_port(int ifindex, const struct brport *bp, void *data)
+{
+	struct apply *a = data;
+	struct apply_port *v;
+	size_t cap;
+
+	if (a->nports == a->capports) {
+		cap = a->capports ? 2 * a->capports : 16;
+		v = realloc(a->ports, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		a->ports = v;
+		a->capports = cap;
+	}
+	a->ports[a->nports].ifindex = ifindex;
+	a->ports[a->nports++].bp = *bp;
+	return 0;
+}
+
+/* One AF_BRIDGE dump for the lines with bridge-port settings, if any. */
+static int dump_ports(struct ctx *ctx, struct apply *a)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < a->n; i++) {
+		const struct link_opts *o = &a->v[i].o;
+
+		if (o->pvid || o->vlan || o->isolated || o->no_isolated)
+			break;
+	}
+	if (i == a->n)
+		return 0;
+	ret = brport_dump(ctx, collect_port, a);
+	return ret ? err_sys(ctx, ret, "read the bridge ports") : 0;
+}
+
 static int plan_all(struct ctx *ctx, struct apply *a)
 {
 	size_t i;
@@ -486,6 +478,8 @@ static int plan_all(struct ctx *ctx, struct apply *a)
 
 	if ((ret = link_dump(ctx, collect, a)))
 		return err_sys(ctx, ret, "read the links");
+	if ((ret = dump_ports(ctx, a)))
+		return ret;
 	qsort(a->links, a->nlinks, sizeof(*a->links), cmp_link);
 	/* Bridges and lower links from the dump: no request per line. */
 	link_cache_set(ctx, a->links, a->nlinks);
@@ -569,10 +563,10 @@ static void report_one(struct ctx *ctx, const struct apply *a,
 	out_str(o, "ifname", "%s", name);
 	out_str(o, "action", NULL, json_word[act]);
 	out_arr_open(o, "changes");
-	for (i = 0; i < ARRAY_SIZE(setting_names); i++) {
-		if (!(changes & setting_names[i].bit))
+	for (i = 0; i < plan_nsettings; i++) {
+		if (!(changes & plan_settings[i].bit))
 			continue;
-		out_item(o, first ? ": %s" : ", %s", setting_names[i].name);
+		out_item(o, first ? ": %s" : ", %s", plan_settings[i].name);
 		first = false;
 	}
 	out_arr_close(o);
@@ -607,6 +601,7 @@ static void apply_free(struct apply *a)
 	free(a->v);
 	free(a->links);
 	free(a->gone);
+	free(a->ports);
 }
 
 int cmd_apply(struct ctx *ctx, int argc, const char **argv)

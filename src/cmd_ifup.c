@@ -14,6 +14,7 @@
 #include "cmd.h"
 #include "ctx.h"
 #include "link.h"
+#include "linkopt.h"
 #include "opt.h"
 #include "parse.h"
 #include "plan.h"
@@ -89,14 +90,20 @@ static int named(struct ctx *ctx, const char *opt, const char **src,
 		return err_usage(ctx, "%s: \"%s\": %s", *src, *name, why);
 	return 0;
 }
-/* Parses IFNAME and, for ifup, --bridge. Returns 1 after --help. */
+/*
+ * Parses IFNAME and, for ifup, --bridge and the bridge-port options
+ * (into @port). Returns 1 after --help.
+ */
 static int parse(struct ctx *ctx, int argc, const char **argv,
-		 char **bridge, const char **name, poptContext *pcp)
+		 char **bridge, struct link_opts *port, const char **name,
+		 poptContext *pcp)
 {
 	struct poptOption up_table[] = {
 		{ "bridge", 0, POPT_ARG_STRING, NULL, 'b',
 		  "attach to this bridge (default: $" IFUP_ENV_BRIDGE
 		  ", else the default route's bridge)", "BR" },
+		{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)linkopt_port, 0,
+		  NULL, NULL },
 		OPT_HELP,
 		POPT_TABLEEND
 	};
@@ -105,7 +112,8 @@ static int parse(struct ctx *ctx, int argc, const char **argv,
 	int rc;
 
 	pc = opt_context(argc, argv, bridge ? up_table : down_table,
-			 bridge ? "[--bridge BR] IFNAME" : "IFNAME");
+			 bridge ? "[--bridge BR] [--pvid VID] [--vlan LIST] [--isolated] IFNAME" :
+				  "IFNAME");
 	*pcp = pc;
 	while ((rc = poptGetNextOpt(pc)) > 0) {
 		if (rc == OPT_HELP_VAL) {
@@ -114,6 +122,8 @@ static int parse(struct ctx *ctx, int argc, const char **argv,
 		}
 		if (rc == 'b')
 			opt_take(pc, bridge);
+		else if (port)
+			linkopt_handle(port, pc, rc);
 	}
 	if (rc < -1)
 		return opt_error(ctx, pc, rc);
@@ -121,19 +131,23 @@ static int parse(struct ctx *ctx, int argc, const char **argv,
 	if (!*name)
 		return err_usage(ctx, "missing IFNAME");
 	ctx_set_name(ctx, *name);
-	return opt_no_more(ctx, pc);
+	if ((rc = opt_no_more(ctx, pc)))
+		return rc;
+	/* Invalid input first, before anything is looked up. */
+	return port ? plan_check_syntax(ctx, port) : 0;
 }
 
 int cmd_ifup(struct ctx *ctx, int argc, const char **argv)
 {
 	struct link_info li, br;
 	const char *name, *src, *brname;
+	struct link_opts port = { 0 };
 	char *bridge = NULL;
 	poptContext pc;
 	struct plan p;
 	int ret;
 
-	ret = parse(ctx, argc, argv, &bridge, &name, &pc);
+	ret = parse(ctx, argc, argv, &bridge, &port, &name, &pc);
 	if (ret)
 		goto out;
 	if ((ret = named(ctx, bridge, &src, &brname)) ||
@@ -155,8 +169,11 @@ int cmd_ifup(struct ctx *ctx, int argc, const char **argv)
 		p.mask = PLAN_UP;
 		p.up = true;
 	}
+	if ((ret = plan_port(ctx, &port, &li, ret == 0 ? &br : NULL, &p)))
+		goto out;
 	ret = plan_run(ctx, &p, &li, NULL);
 out:
+	linkopt_free(&port);
 	free(bridge);
 	poptFreeContext(pc);
 	return ret < 0 ? ret : 0;
@@ -170,7 +187,7 @@ int cmd_ifdown(struct ctx *ctx, int argc, const char **argv)
 	struct plan p;
 	int ret;
 
-	ret = parse(ctx, argc, argv, NULL, &name, &pc);
+	ret = parse(ctx, argc, argv, NULL, NULL, &name, &pc);
 	if (ret)
 		goto out;
 	if ((ret = resolve_device(ctx, name, RESOLVE_TAP | RESOLVE_OWN, &li)))

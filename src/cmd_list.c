@@ -88,7 +88,7 @@ static int gather(struct ctx *ctx, const struct links *l, const char **names,
 			return ret;
 		(*n)++;
 	}
-	return 0;
+	return list_gather_ports(ctx, *rows, *n);
 }
 
 /* -d: the processes holding the rows' devices (macvtaps by node). */

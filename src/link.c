@@ -83,6 +83,13 @@ static const uint8_t tun_types[IFLA_TUN_MAX + 1] = {
 
 static const uint8_t macvlan_types[IFLA_MACVLAN_MAX + 1] = {
 	[IFLA_MACVLAN_MODE] = MNL_TYPE_U32,
+	[IFLA_MACVLAN_MACADDR_COUNT] = MNL_TYPE_U32,
+	[IFLA_MACVLAN_MACADDR_DATA] = MNL_TYPE_NESTED,
+};
+
+static const uint8_t br_types[IFLA_BR_MAX + 1] = {
+	[IFLA_BR_VLAN_FILTERING] = MNL_TYPE_U8,
+	[IFLA_BR_VLAN_DEFAULT_PVID] = MNL_TYPE_U16,
 };
 
 static int ifla_cb(const struct nlattr *a, void *tb)
@@ -103,6 +110,11 @@ static int tun_cb(const struct nlattr *a, void *tb)
 static int macvlan_cb(const struct nlattr *a, void *tb)
 {
 	return attr_cb(a, IFLA_MACVLAN_MAX, macvlan_types, tb);
+}
+
+static int br_cb(const struct nlattr *a, void *tb)
+{
+	return attr_cb(a, IFLA_BR_MAX, br_types, tb);
 }
 
 static void parse_tun(const struct nlattr *data, struct link_info *li)
@@ -137,10 +149,53 @@ static void parse_tun(const struct nlattr *data, struct link_info *li)
 			mnl_attr_get_u32(tb[IFLA_TUN_NUM_DISABLED_QUEUES]);
 }
 
+static int mac_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, 6);
+}
+
+/* The kernel lists source MACs in its hash order: sorted here. */
+static void parse_macvlan(const struct nlattr *data, struct link_info *li)
+{
+	const struct nlattr *mv[IFLA_MACVLAN_MAX + 1] = { NULL };
+	const struct nlattr *a;
+
+	mnl_attr_parse_nested(data, macvlan_cb, mv);
+	if (mv[IFLA_MACVLAN_MODE])
+		li->macvlan_mode = mnl_attr_get_u32(mv[IFLA_MACVLAN_MODE]);
+	if (!mv[IFLA_MACVLAN_MACADDR_DATA])
+		return;
+	mnl_attr_for_each_nested(a, mv[IFLA_MACVLAN_MACADDR_DATA]) {
+		if (mnl_attr_get_type(a) != IFLA_MACVLAN_MACADDR ||
+		    mnl_attr_get_payload_len(a) != 6)
+			continue;
+		if (li->nsrcmacs < LINK_SRCMACS_MAX)
+			memcpy(li->srcmacs[li->nsrcmacs], mnl_attr_get_payload(a), 6);
+		li->nsrcmacs++;
+	}
+	qsort(li->srcmacs, li->nsrcmacs < LINK_SRCMACS_MAX ? li->nsrcmacs :
+	      LINK_SRCMACS_MAX, sizeof(li->srcmacs[0]), mac_cmp);
+	if (mv[IFLA_MACVLAN_MACADDR_COUNT] &&
+	    mnl_attr_get_u32(mv[IFLA_MACVLAN_MACADDR_COUNT]) > li->nsrcmacs)
+		li->nsrcmacs = mnl_attr_get_u32(mv[IFLA_MACVLAN_MACADDR_COUNT]);
+}
+
+static void parse_bridge(const struct nlattr *data, struct link_info *li)
+{
+	const struct nlattr *tb[IFLA_BR_MAX + 1] = { NULL };
+
+	mnl_attr_parse_nested(data, br_cb, tb);
+	li->vlan_filtering = tb[IFLA_BR_VLAN_FILTERING] &&
+			     mnl_attr_get_u8(tb[IFLA_BR_VLAN_FILTERING]);
+	if (tb[IFLA_BR_VLAN_DEFAULT_PVID]) {
+		li->has_default_pvid = true;
+		li->default_pvid = mnl_attr_get_u16(tb[IFLA_BR_VLAN_DEFAULT_PVID]);
+	}
+}
+
 static void parse_linkinfo(const struct nlattr *linkinfo, struct link_info *li)
 {
 	const struct nlattr *tb[IFLA_INFO_MAX + 1] = { NULL };
-	const struct nlattr *mv[IFLA_MACVLAN_MAX + 1] = { NULL };
 
 	mnl_attr_parse_nested(linkinfo, info_cb, tb);
 	if (!tb[IFLA_INFO_KIND])
@@ -159,14 +214,12 @@ static void parse_linkinfo(const struct nlattr *linkinfo, struct link_info *li)
 			li->persist = true;
 			li->queues = li->num_tx_queues;
 		}
-		if (tb[IFLA_INFO_DATA]) {
-			mnl_attr_parse_nested(tb[IFLA_INFO_DATA], macvlan_cb, mv);
-			if (mv[IFLA_MACVLAN_MODE])
-				li->macvlan_mode =
-					mnl_attr_get_u32(mv[IFLA_MACVLAN_MODE]);
-		}
+		if (tb[IFLA_INFO_DATA])
+			parse_macvlan(tb[IFLA_INFO_DATA], li);
 	} else if (!strcmp(li->info_kind, "bridge")) {
 		li->is_bridge = true;
+		if (tb[IFLA_INFO_DATA])
+			parse_bridge(tb[IFLA_INFO_DATA], li);
 	}
 }
 
@@ -370,6 +423,27 @@ int link_dump(struct ctx *ctx,
 	return ret;
 }
 
+/*
+ * macvlan_changelink applies the mode first, then the source list:
+ * MACVLAN_MACADDR_SET flushes the old list and adds the new, in the one
+ * message that also makes the link a source-mode one.
+ */
+static void put_macvlan(struct nlmsghdr *nlh, const struct link_change *ch)
+{
+	struct nlattr *list;
+	uint32_t i;
+
+	if (ch->mask & LC_MODE)
+		mnl_attr_put_u32(nlh, IFLA_MACVLAN_MODE, ch->macvlan_mode);
+	if (!(ch->mask & LC_SRCMACS))
+		return;
+	mnl_attr_put_u32(nlh, IFLA_MACVLAN_MACADDR_MODE, MACVLAN_MACADDR_SET);
+	list = mnl_attr_nest_start(nlh, IFLA_MACVLAN_MACADDR_DATA);
+	for (i = 0; i < ch->nsrcmacs && i < LINK_SRCMACS_MAX; i++)
+		mnl_attr_put(nlh, IFLA_MACVLAN_MACADDR, 6, ch->srcmacs[i]);
+	mnl_attr_nest_end(nlh, list);
+}
+
 struct ports_data {
 	int master;
 	unsigned int n;
@@ -426,13 +500,13 @@ static void put_change(struct nlmsghdr *nlh, struct ifinfomsg *ifi,
 		ifi->ifi_change = IFF_UP;
 		ifi->ifi_flags = ch->up ? IFF_UP : 0;
 	}
-	if (ch->mask & LC_MODE) {
+	if (ch->mask & (LC_MODE | LC_SRCMACS)) {
 		struct nlattr *linkinfo, *data;
 
 		linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 		mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "macvtap");
 		data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-		mnl_attr_put_u32(nlh, IFLA_MACVLAN_MODE, ch->macvlan_mode);
+		put_macvlan(nlh, ch);
 		mnl_attr_nest_end(nlh, data);
 		mnl_attr_nest_end(nlh, linkinfo);
 	}
@@ -472,6 +546,14 @@ void link_change_inverse(const struct link_info *old,
 	undo->mark = old->apply_mark;
 	if (!old->has_mac)
 		undo->mask &= ~(unsigned int)LC_MAC;
+	/* Out of source mode the kernel refuses a list (and has none). */
+	undo->mask &= ~(unsigned int)LC_SRCMACS;
+	if (old->macvlan_mode == MACVLAN_MODE_SOURCE &&
+	    (ch->mask & (LC_MODE | LC_SRCMACS))) {
+		undo->mask |= LC_SRCMACS;
+		undo->nsrcmacs = old->nsrcmacs;
+		memcpy(undo->srcmacs, old->srcmacs, sizeof(undo->srcmacs));
+	}
 }
 
 int link_del(struct ctx *ctx, int ifindex)
@@ -514,13 +596,15 @@ int link_new_macvtap(struct ctx *ctx, const char *name, int lower,
 	ifi->ifi_family = AF_UNSPEC;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	mnl_attr_put_u32(nlh, IFLA_LINK, (uint32_t)lower);
-	/* The mode goes in the one IFLA_LINKINFO below. */
-	c.mask &= ~(unsigned int)(LC_MODE | LC_MARK);
+	/* Mode and source MACs go in the one IFLA_LINKINFO below. */
+	c.mask &= ~(unsigned int)(LC_MODE | LC_SRCMACS | LC_MARK);
 	put_change(nlh, ifi, &c);
 	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "macvtap");
 	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-	mnl_attr_put_u32(nlh, IFLA_MACVLAN_MODE, mode);
+	c.mask = LC_MODE | (ch->mask & LC_SRCMACS);
+	c.macvlan_mode = mode;
+	put_macvlan(nlh, &c);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, linkinfo);
 

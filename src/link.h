@@ -9,6 +9,9 @@
 
 struct ctx;
 
+/* The source MACs of a macvtap that tapctl keeps (and restores on undo). */
+#define LINK_SRCMACS_MAX 64
+
 enum link_kind {
 	LINK_OTHER,
 	LINK_TUN,
@@ -44,6 +47,13 @@ struct link_info {
 
 	/* IFLA_MACVLAN_* */
 	uint32_t macvlan_mode;
+	uint32_t nsrcmacs;		/* source mode: as the kernel counts */
+	uint8_t srcmacs[LINK_SRCMACS_MAX][6];	/* the first of them */
+
+	/* IFLA_BR_* of a bridge */
+	bool vlan_filtering;
+	bool has_default_pvid;		/* only with CONFIG_BRIDGE_VLAN_FILTERING */
+	uint16_t default_pvid;		/* 0: new ports join no VLAN */
 
 	bool apply_mark;		/* IFLA_IFALIAS is APPLY_MARK */
 };
@@ -56,7 +66,8 @@ enum {
 	LC_UP = 1 << 3,		/* @up says which way */
 	LC_MASTER = 1 << 4,	/* @master 0 releases */
 	LC_MODE = 1 << 5,	/* macvtap only: @macvlan_mode */
-	LC_MARK = 1 << 6,	/* apply's alias (APPLY_MARK) on, or off */
+	LC_SRCMACS = 1 << 6,	/* macvtap in source mode: the whole list */
+	LC_MARK = 1 << 7,	/* apply's alias (APPLY_MARK) on, or off */
 };
 
 /* Everything that one RTM_NEWLINK can change on an existing link. */
@@ -68,6 +79,8 @@ struct link_change {
 	bool up;
 	int master;
 	uint32_t macvlan_mode;
+	uint32_t nsrcmacs;
+	uint8_t srcmacs[LINK_SRCMACS_MAX][6];
 	bool mark;
 };
 
@@ -104,7 +117,10 @@ int link_dump(struct ctx *ctx,
  */
 int link_change(struct ctx *ctx, int ifindex, const char *name,
 		const struct link_change *ch);
-/* The change that undoes @ch on a link that was @old. */
+/*
+ * The change that undoes @ch on a link that was @old. A macvtap that
+ * leaves source mode loses its source MACs: the undo gives them back.
+ */
 void link_change_inverse(const struct link_info *old,
 			 const struct link_change *ch,
 			 struct link_change *undo);

@@ -10,7 +10,21 @@
 enum {
 	LO_USER = 1000, LO_GROUP, LO_MAC, LO_MTU, LO_TXQLEN, LO_UP, LO_DOWN,
 	LO_BRIDGE, LO_NOBRIDGE, LO_TAP, LO_TUN, LO_MACVTAP, LO_MODE,
-	LO_VNET_HDR, LO_MQ, LO_PI, LO_PERSIST, LO_NO_PERSIST,
+	LO_VNET_HDR, LO_MQ, LO_PI, LO_PERSIST, LO_NO_PERSIST, LO_PVID, LO_VLAN,
+	LO_NOVLAN, LO_ISOLATED, LO_NO_ISOLATED, LO_SRCMAC,
+};
+
+const struct poptOption linkopt_port[] = {
+	{ "pvid", 0, POPT_ARG_STRING, NULL, LO_PVID,
+	  "bridge port: untagged frames join VLAN VID, which leaves untagged",
+	  "VID" },
+	{ "vlan", 0, POPT_ARG_STRING, NULL, LO_VLAN,
+	  "bridge port: the VLANs it carries tagged (10,20,100-110)", "LIST" },
+	{ "isolated", 0, POPT_ARG_NONE, NULL, LO_ISOLATED,
+	  "bridge port isolation: forward only to ports not isolated", NULL },
+	{ "no-isolated", 0, POPT_ARG_NONE, NULL, LO_NO_ISOLATED,
+	  "end bridge port isolation", NULL },
+	POPT_TABLEEND
 };
 
 const struct poptOption linkopt_common[] = {
@@ -37,6 +51,11 @@ const struct poptOption linkopt_common[] = {
 	{ "mode", 0, POPT_ARG_STRING, NULL, LO_MODE,
 	  "macvtap mode: bridge (default), vepa, private, passthru, source",
 	  "MODE" },
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, (void *)linkopt_port, 0, NULL,
+	  NULL },
+	{ "source-mac", 0, POPT_ARG_STRING, NULL, LO_SRCMAC,
+	  "macvtap --mode source: take frames from MAC (repeat for more)",
+	  "MAC" },
 	POPT_TABLEEND
 };
 
@@ -60,6 +79,8 @@ const struct poptOption linkopt_set[] = {
 	  NULL },
 	{ "no-persist", 0, POPT_ARG_NONE, NULL, LO_NO_PERSIST,
 	  "make transient: gone with its last descriptor", NULL },
+	{ "novlan", 0, POPT_ARG_NONE, NULL, LO_NOVLAN,
+	  "bridge port: back to the bridge's default VLAN alone", NULL },
 	POPT_TABLEEND
 };
 
@@ -88,6 +109,39 @@ static const char *name_of(int val)
 	return n ? n : name_in(linkopt_set, val);
 }
 
+/* --vlan given again adds its list to the first. */
+static void take_vlan(struct link_opts *o, poptContext pc)
+{
+	char *prev = o->vlan, *next = NULL;
+
+	o->vlan = NULL;
+	opt_take(pc, &o->vlan);
+	if (prev && o->vlan) {
+		if (asprintf(&next, "%s,%s", prev, o->vlan) < 0) {
+			next = NULL;
+			o->oom = true;
+		}
+		free(o->vlan);
+		o->vlan = next;
+	}
+	free(prev);
+}
+
+static void take_srcmac(struct link_opts *o, poptContext pc)
+{
+	char **v = realloc(o->srcmac, (o->nsrcmac + 1) * sizeof(*v));
+
+	if (!v) {
+		o->oom = true;
+		return;
+	}
+	o->srcmac = v;
+	v[o->nsrcmac] = NULL;
+	opt_take(pc, &v[o->nsrcmac]);
+	if (v[o->nsrcmac])
+		o->nsrcmac++;
+}
+
 int linkopt_handle(struct link_opts *o, poptContext pc, int val)
 {
 	if (!o->first)
@@ -111,6 +165,12 @@ int linkopt_handle(struct link_opts *o, poptContext pc, int val)
 	case LO_PI: o->pi = true; break;
 	case LO_PERSIST: o->persist = true; break;
 	case LO_NO_PERSIST: o->no_persist = true; break;
+	case LO_PVID: opt_take(pc, &o->pvid); break;
+	case LO_VLAN: take_vlan(o, pc); break;
+	case LO_NOVLAN: o->novlan = true; break;
+	case LO_ISOLATED: o->isolated = true; break;
+	case LO_NO_ISOLATED: o->no_isolated = true; break;
+	case LO_SRCMAC: take_srcmac(o, pc); break;
 	default: return 0;
 	}
 	return 1;
@@ -126,5 +186,11 @@ void linkopt_free(struct link_opts *o)
 	free(o->bridge);
 	free(o->macvtap);
 	free(o->mode);
+	free(o->pvid);
+	free(o->vlan);
+	while (o->nsrcmac)
+		free(o->srcmac[--o->nsrcmac]);
+	free(o->srcmac);
+	o->srcmac = NULL;
 }
 

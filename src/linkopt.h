@@ -18,6 +18,11 @@ struct link_opts {
 	char *user, *group, *mac, *mtu, *txqlen, *bridge, *macvtap, *mode;
 	bool tun, tap, up, down, nobridge, vnet_hdr, multi_queue, pi;
 	bool persist, no_persist;
+	char *pvid, *vlan;		/* --vlan again: the lists joined */
+	bool novlan, isolated, no_isolated;
+	char **srcmac;			/* --source-mac, each as typed */
+	unsigned int nsrcmac;
+	bool oom;			/* an option could not be kept */
 	const char *first;		/* long name of the first option given */
 
 	/*
@@ -33,6 +38,8 @@ struct link_opts {
 extern const struct poptOption linkopt_common[];
 extern const struct poptOption linkopt_add[];	/* the device to create */
 extern const struct poptOption linkopt_set[];
+/* The bridge-port ones (in linkopt_common), which ifup takes too. */
+extern const struct poptOption linkopt_port[];
 
 /*
  * Handles popt's value @val for these tables; returns 1 if it was one

@@ -86,6 +86,39 @@ int list_gather(struct ctx *ctx, const struct link_info *li,
 	return 0;
 }
 
+struct port_rows {
+	struct list_row *rows;
+	size_t n;
+};
+
+static int port_cb(int ifindex, const struct brport *bp, void *data)
+{
+	struct port_rows *pr = data;
+	size_t i;
+
+	for (i = 0; i < pr->n; i++) {
+		if (pr->rows[i].li.ifindex == ifindex) {
+			pr->rows[i].is_port = true;
+			pr->rows[i].port = *bp;
+		}
+	}
+	return 0;
+}
+
+int list_gather_ports(struct ctx *ctx, struct list_row *rows, size_t n)
+{
+	struct port_rows pr = { rows, n };
+	size_t i;
+	int ret;
+
+	for (i = 0; i < n && !rows[i].li.master; i++)
+		;
+	if (i == n)
+		return 0;
+	ret = brport_dump(ctx, port_cb, &pr);
+	return ret ? err_sys(ctx, ret, "dump bridge ports") : 0;
+}
+
 static const char *operstate(uint8_t s)
 {
 	static const char *const names[] = {
@@ -151,6 +184,88 @@ static void print_holders(struct out *o, const struct link_info *li,
 	out_arr_close(o);
 }
 
+/* pvid, vlans and isolated: null for a device in no bridge. */
+static void print_port_json(struct out *o, const struct list_row *r)
+{
+	const struct brport_vlans *v = &r->port.vlans;
+	unsigned int vid;
+
+	if (!r->is_port) {
+		out_null(o, "pvid", NULL);
+		out_null(o, "vlans", NULL);
+		out_null(o, "isolated", NULL);
+		return;
+	}
+	if (v->pvid)
+		out_uint(o, "pvid", NULL, v->pvid);
+	else
+		out_null(o, "pvid", NULL);
+	out_arr_open(o, "vlans");
+	for (vid = PARSE_VID_MIN; vid <= PARSE_VID_MAX; vid++)
+		if (brport_vlan_tagged(v, vid))
+			out_item_uint(o, vid);
+	out_arr_close(o);
+	out_bool(o, "isolated", NULL, r->port.isolated);
+}
+
+/* -d: "    bridge port: pvid 20, tagged 30,40-50, isolated". */
+static void print_port_text(struct out *o, const struct list_row *r)
+{
+	const struct brport_vlans *v = &r->port.vlans;
+	unsigned int vid, end;
+	char text[64];
+	bool any = false;
+
+	if (!r->is_port)
+		return;
+	if (v->pvid)
+		snprintf(text, sizeof(text), "\n    bridge port: pvid %u, tagged ",
+			 v->pvid);
+	else
+		snprintf(text, sizeof(text), "\n    bridge port: pvid -, tagged ");
+	out_text(o, text);
+	for (vid = PARSE_VID_MIN; vid <= PARSE_VID_MAX; vid = end + 1) {
+		end = vid;
+		if (!brport_vlan_tagged(v, vid))
+			continue;
+		while (end < PARSE_VID_MAX && brport_vlan_tagged(v, end + 1))
+			end++;
+		if (end == vid)
+			snprintf(text, sizeof(text), "%s%u", any ? "," : "", vid);
+		else
+			snprintf(text, sizeof(text), "%s%u-%u", any ? "," : "",
+				 vid, end);
+		out_text(o, text);
+		any = true;
+	}
+	out_text(o, any ? "" : "-");
+	out_text(o, r->port.isolated ? ", isolated" : ", not isolated");
+}
+
+/* A macvtap's source MACs (link.c sorts them); -d: also in words. */
+static void print_srcmacs(struct out *o, const struct link_info *li,
+			  bool words)
+{
+	uint32_t i, n = li->nsrcmacs < LINK_SRCMACS_MAX ? li->nsrcmacs :
+			LINK_SRCMACS_MAX;
+	char mac[18];
+
+	out_arr_open(o, "source_macs");
+	if (words && n)
+		out_text(o, "\n    source MACs:");
+	for (i = 0; i < n; i++) {
+		parse_format_mac(li->srcmacs[i], mac);
+		out_item_str(o, mac);
+		if (words) {
+			out_text(o, " ");
+			out_text(o, mac);
+		}
+	}
+	if (words && li->nsrcmacs > n)
+		out_text(o, " ...");
+	out_arr_close(o);
+}
+
 /* -u/-g of a macvtap are its node's: root's node has none. */
 static void print_ids(struct out *o, const struct list_row *r)
 {
@@ -207,11 +322,17 @@ void list_print_row(struct out *o, const struct list_row *r,
 	out_bool(o, "up", NULL, li->flags & IFF_UP);
 	out_str(o, "operstate", NULL, operstate(li->operstate));
 	out_str(o, "master", F(C_MASTER, false), or_null(r->master));
+	print_port_json(o, r);
 	if (li->kind == LINK_MACVTAP) {
 		out_str(o, "link", NULL, or_null(r->lower));
 		out_str(o, "mode", NULL, parse_macvtap_mode_name(li->macvlan_mode));
 		out_str(o, "chardev", " %s", or_null(r->chardev));
 	}
+	/* VLANs in words, not columns: most rows would have none. */
+	if (h)
+		print_port_text(o, r);
+	if (li->kind == LINK_MACVTAP)
+		print_srcmacs(o, li, h);
 	print_holders(o, li, h);
 	out_obj_close(o);
 	out_text(o, "\n");
@@ -233,7 +354,8 @@ int list_show_one(struct ctx *ctx, const struct link_info *li)
 	struct list_row row;
 	int ret;
 
-	if ((ret = list_gather(ctx, li, NULL, 0, &row)))
+	if ((ret = list_gather(ctx, li, NULL, 0, &row)) ||
+	    (ret = list_gather_ports(ctx, &row, 1)))
 		return ret;
 	list_print_row(&ctx->out, &row, NULL);
 	out_end(&ctx->out);

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "brport.h"
 #include "link.h"
 
 struct ctx;
@@ -26,6 +27,8 @@ struct list_row {
 	uid_t node_uid;			/* with chardev */
 	gid_t node_gid;
 	mode_t node_mode;
+	bool is_port;			/* a bridge port: @port says how */
+	struct brport port;
 };
 
 /*
@@ -35,7 +38,17 @@ struct list_row {
 int list_gather(struct ctx *ctx, const struct link_info *li,
 		const struct link_info *all, size_t n, struct list_row *row);
 
-/* Pure printers: a table row or a JSON object; @h NULL: no holders. */
+/*
+ * The bridge-port settings of the rows that are ports, from one
+ * AF_BRIDGE dump for them all (none if no row has a master).
+ */
+int list_gather_ports(struct ctx *ctx, struct list_row *rows, size_t n);
+
+/*
+ * Pure printers: a table row or a JSON object; @h NULL: no holders. With
+ * @h (list -d), a bridge port's and a source macvtap's settings follow
+ * the row in words.
+ */
 void list_print_header(struct out *o);
 void list_print_row(struct out *o, const struct list_row *row,
 		    const struct holders *h);

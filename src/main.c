@@ -32,7 +32,7 @@ static const struct cmd cmds[] = {
 	{ "exec", cmd_exec, "exec [OPTIONS] NAME -- PROGRAM [ARGS...]",
 	  "open a device and run PROGRAM with its descriptor",
 	  CMD_NO_BATCH | CMD_OWN_STATUS },
-	{ "ifup", cmd_ifup, "ifup [--bridge BR] IFNAME",
+	{ "ifup", cmd_ifup, "ifup [--bridge BR] [--pvid VID] [--vlan LIST] [--isolated] IFNAME",
 	  "qemu-ifup: bring IFNAME up in a bridge", 0 },
 	{ "ifdown", cmd_ifdown, "ifdown IFNAME",
 	  "qemu-ifdown: take IFNAME out of its bridge and down", 0 },

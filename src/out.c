@@ -160,6 +160,22 @@ void out_uint(struct out *o, const char *k, const char *fmt,
 	}
 }
 
+void out_item_uint(struct out *o, unsigned long long v)
+{
+	if (!o->json)
+		return;
+	key(o, NULL);
+	fprintf(o->f, "%llu", v);
+}
+
+void out_item_str(struct out *o, const char *v)
+{
+	if (!o->json)
+		return;
+	key(o, NULL);
+	out_json_string(o->f, v);
+}
+
 void out_bool(struct out *o, const char *k, const char *fmt, bool v)
 {
 	if (o->json) {

@@ -31,6 +31,9 @@ void out_uint(struct out *o, const char *key, const char *fmt,
 	      unsigned long long v);
 void out_bool(struct out *o, const char *key, const char *fmt, bool v);
 void out_null(struct out *o, const char *key, const char *fmt);
+/* JSON only: one value of the array open now. */
+void out_item_uint(struct out *o, unsigned long long v);
+void out_item_str(struct out *o, const char *v);
 /* An element of an array: a JSON string, or @v through @fmt in text. */
 void out_item(struct out *o, const char *fmt, const char *v);
 /* Text only: a literal, for separators and newlines. */

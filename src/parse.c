@@ -11,6 +11,7 @@
 #include <sys/random.h>
 #include <linux/if_link.h>
 
+#include "compat.h"
 #include "parse.h"
 
 /* The kernel's dev_valid_name() plus its rule for %d templates. */
@@ -199,4 +200,79 @@ const char *parse_macvtap_mode_name(uint32_t mode)
 		if (modes[i].mode == mode)
 			return modes[i].name;
 	return "unknown";
+}
+
+int parse_vid(const char *s, uint16_t *vid, const char **why)
+{
+	uint32_t v;
+	int ret = parse_u32(s, PARSE_VID_MIN, PARSE_VID_MAX, &v);
+
+	if (ret == -ERANGE) {
+		*why = "VLAN IDs are 1-4094";
+		return -EINVAL;
+	}
+	if (ret) {
+		*why = "not a VLAN ID (a decimal number 1-4094)";
+		return -EINVAL;
+	}
+	*vid = (uint16_t)v;
+	return 0;
+}
+
+/* The VID from @s up to @end. */
+static int list_vid(const char *s, const char *end, uint16_t *vid,
+		    const char **why)
+{
+	char buf[16];
+	size_t n = (size_t)(end - s);
+
+	if (!n) {
+		*why = "a VLAN ID is missing (an empty element, or a range open at one end)";
+		return -EINVAL;
+	}
+	if (n >= sizeof(buf)) {
+		/* Only digits may make it this long: out of range, or junk. */
+		*why = strspn(s, "0123456789") >= n ?
+		       "VLAN IDs are 1-4094" :
+		       "not a VLAN ID (a decimal number 1-4094)";
+		return -EINVAL;
+	}
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return parse_vid(buf, vid, why);
+}
+
+int parse_vlan_list(const char *s, struct vid_set *set, const char **why,
+		    const char **bad)
+{
+	struct vid_set add = { { 0 } };
+	const char *p = s, *end, *dash;
+	uint16_t lo, hi;
+	unsigned int v;
+	size_t i;
+
+	for (;;) {
+		end = strchr(p, ',');
+		if (!end)
+			end = p + strlen(p);
+		*bad = p;
+		dash = memchr(p, '-', (size_t)(end - p));
+		if (list_vid(p, dash ? dash : end, &lo, why) ||
+		    (dash && list_vid(dash + 1, end, &hi, why)))
+			return -EINVAL;
+		if (!dash)
+			hi = lo;
+		if (hi < lo) {
+			*why = "a range goes from the lower VID to the higher";
+			return -EINVAL;
+		}
+		for (v = lo; v <= hi; v++)
+			vid_set_add(&add, v);
+		if (!*end)
+			break;
+		p = end + 1;
+	}
+	for (i = 0; i < ARRAY_SIZE(add.w); i++)
+		set->w[i] |= add.w[i];
+	return 0;
 }

@@ -137,13 +137,119 @@ static int check_values(struct ctx *ctx, const struct link_opts *o,
 	return 0;
 }
 
+/* Bridge-port options given: VLANs (--pvid, --vlan, --novlan) or any. */
+static bool port_vlans(const struct link_opts *o)
+{
+	return o->pvid || o->vlan || o->novlan;
+}
+
+static bool port_any(const struct link_opts *o)
+{
+	return port_vlans(o) || o->isolated || o->no_isolated;
+}
+
+/* The first bridge-port option given, for messages. */
+static const char *port_option(const struct link_opts *o)
+{
+	if (o->pvid)
+		return "--pvid";
+	if (o->vlan)
+		return "--vlan";
+	if (o->novlan)
+		return "--novlan";
+	return o->isolated ? "--isolated" : "--no-isolated";
+}
+
+static int check_vlans(struct ctx *ctx, const struct link_opts *o,
+		       struct plan *p)
+{
+	struct vid_set tagged = { { 0 } };
+	const char *why, *bad;
+	uint16_t pvid = 0;
+	int len;
+
+	if (o->pvid && parse_vid(o->pvid, &pvid, &why))
+		return err_usage(ctx, "--pvid: \"%s\": %s", o->pvid, why);
+	if (o->vlan && parse_vlan_list(o->vlan, &tagged, &why, &bad)) {
+		len = (int)strcspn(bad, ",");
+		if ((size_t)len == strlen(o->vlan))
+			return err_usage(ctx, "--vlan: \"%s\": %s", o->vlan, why);
+		return err_usage(ctx, "--vlan: \"%s\": \"%.*s\": %s", o->vlan,
+				 len, bad, why);
+	}
+	if (pvid && vid_set_has(&tagged, pvid))
+		return err_usage(ctx, "--pvid %u is also in --vlan: a VLAN leaves the port either untagged (--pvid) or tagged (--vlan)",
+				 pvid);
+	if (o->pvid)
+		p->mask |= PLAN_PVID;
+	if (o->vlan)
+		p->mask |= PLAN_VLANS;
+	/* Either makes the whole set: the bridge's default VLAN goes too. */
+	if (o->pvid || o->vlan)
+		brport_vlans_make(&p->vlans, pvid, &tagged);
+	if (o->novlan)
+		p->mask |= PLAN_NOVLAN;	/* the set: once the bridge is known */
+	return 0;
+}
+
+/* The list a source-mode macvtap takes, each address once. */
+static int check_srcmacs(struct ctx *ctx, const struct link_opts *o,
+			 struct plan *p)
+{
+	unsigned int i, j, n = 0;
+	const char *why;
+	uint8_t mac[6];
+
+	if (o->oom)
+		return err_sys(ctx, -ENOMEM, NULL);
+	if (!o->nsrcmac)
+		return 0;
+	if (o->nsrcmac > LINK_SRCMACS_MAX)
+		return err_usage(ctx, "--source-mac: at most %d addresses",
+				 LINK_SRCMACS_MAX);
+	for (i = 0; i < o->nsrcmac; i++) {
+		if (parse_mac(o->srcmac[i], mac, &why))
+			return err_usage(ctx, "--source-mac: \"%s\": %s",
+					 o->srcmac[i], why);
+		for (j = 0; j < n && memcmp(p->srcmacs[j], mac, 6); j++)
+			;
+		if (j == n)
+			memcpy(p->srcmacs[n++], mac, 6);
+	}
+	p->nsrcmacs = n;
+	p->mask |= PLAN_MVT_SOURCE;
+	return 0;
+}
+
+/* Syntax of the bridge-port and source-MAC options. */
+static int check_port_syntax(struct ctx *ctx, const struct link_opts *o,
+			     struct plan *p)
+{
+	int ret;
+
+	if (o->isolated && o->no_isolated)
+		return err_usage(ctx, "--isolated and --no-isolated exclude each other");
+	if (o->novlan && (o->pvid || o->vlan))
+		return err_usage(ctx, "--novlan excludes --pvid and --vlan");
+	if (o->nobridge && port_any(o))
+		return err_usage(ctx, "--nobridge excludes --pvid, --vlan, --novlan, --isolated and --no-isolated");
+	if ((ret = check_vlans(ctx, o, p)) || (ret = check_srcmacs(ctx, o, p)))
+		return ret;
+	if (o->isolated || o->no_isolated) {
+		p->mask |= PLAN_ISOLATED;
+		p->isolated = o->isolated;
+	}
+	return 0;
+}
+
 int plan_check_syntax(struct ctx *ctx, const struct link_opts *o)
 {
 	struct plan p = { .kind = LINK_OTHER };
 	int ret;
 
 	if ((ret = exclusive(ctx, o)) || (ret = check_ids(ctx, o, &p)) ||
-	    (ret = check_values(ctx, o, NULL, &p)))
+	    (ret = check_values(ctx, o, NULL, &p)) ||
+	    (ret = check_port_syntax(ctx, o, &p)))
 		return ret;
 	return 0;
 }
@@ -173,6 +279,11 @@ static int check_privileged(struct ctx *ctx, const struct link_opts *o,
 
 	if (!ctx->privileged)
 		return 0;
+	/* A VLAN is a boundary the administrator draws; so is isolation. */
+	if (port_vlans(o) || o->no_isolated)
+		return err_fail(ctx, -EPERM,
+				"%s: only root may change a bridge port's VLANs or lift its isolation",
+				port_vlans(o) ? port_option(o) : "--no-isolated");
 	if ((dev && (ret = priv_owns(ctx, dev, PRIV_CHANGE))) ||
 	    (ret = priv_allow_ids(ctx, p->mask & PLAN_OWNER, p->owner,
 				  p->mask & PLAN_GROUP, p->group)) ||
@@ -260,18 +371,94 @@ int plan_join_bridge(struct ctx *ctx, struct plan *p,
 }
 
 static int bridge(struct ctx *ctx, const struct link_opts *o,
-		  const struct link_info *dev, struct plan *p)
+		  const struct link_info *dev, struct plan *p,
+		  struct link_info *br)
 {
-	struct link_info br;
 	int ret;
 
-	if ((ret = need_link(ctx, "--bridge", o->bridge, &br)))
+	if ((ret = need_link(ctx, "--bridge", o->bridge, br)))
 		return ret;
-	if (!br.is_bridge)
+	if (!br->is_bridge)
 		return err_fail(ctx, -EINVAL, "--bridge: \"%s\" is not a bridge",
 				o->bridge);
-	memcpy(p->master_name, br.ifname, IFNAMSIZ);
-	return plan_join_bridge(ctx, p, dev, &br);
+	memcpy(p->master_name, br->ifname, IFNAMSIZ);
+	return plan_join_bridge(ctx, p, dev, br);
+}
+
+/*
+ * --source-mac needs a macvtap in source mode, as it will be. A list
+ * that the kernel holds beyond what tapctl keeps could not be put back
+ * should the change fail.
+ */
+static int check_source(struct ctx *ctx, const struct link_opts *o,
+			const struct link_info *dev, const struct plan *p)
+{
+	uint32_t mode = p->mask & PLAN_MODE ? p->mode :
+			dev ? dev->macvlan_mode : MACVLAN_MODE_BRIDGE;
+
+	if (o->nsrcmac && (p->kind != LINK_MACVTAP || mode != MACVLAN_MODE_SOURCE))
+		return err_usage(ctx, "--source-mac: only for a macvtap in source mode (--mode source)");
+	if (dev && dev->nsrcmacs > LINK_SRCMACS_MAX &&
+	    (p->mask & (PLAN_MODE | PLAN_MVT_SOURCE)))
+		return err_fail(ctx, -E2BIG,
+				"%s: the link has %u source MACs, more than tapctl can put back should this fail (%d)",
+				o->nsrcmac ? "--source-mac" : "--mode",
+				dev->nsrcmacs, LINK_SRCMACS_MAX);
+	return 0;
+}
+
+/*
+ * The bridge that the port options are for: --bridge BR (@br), else the
+ * one the device is a port of already. VLANs need one that filters
+ * them, and --novlan takes its default VLAN.
+ */
+static int port_bridge(struct ctx *ctx, const struct link_opts *o,
+		       const struct link_info *dev, struct plan *p,
+		       const struct link_info *br)
+{
+	struct link_info master = { 0 };
+	int ret;
+
+	if (!port_any(o))
+		return 0;
+	if (!br && dev && dev->master && p->kind == LINK_TAP) {
+		if ((ret = link_get_index(ctx, dev->master, &master)))
+			return err_sys(ctx, ret, "look up its bridge");
+		if (master.is_bridge)
+			br = &master;
+	}
+	if (!br)
+		return err_usage(ctx, "%s: not a bridge port (give --bridge BR)",
+				 port_option(o));
+	if (!port_vlans(o))
+		return 0;
+	/* Without the kernel option, a bridge does not report its default. */
+	if (!br->vlan_filtering && !br->has_default_pvid)
+		return err_fail(ctx, -EOPNOTSUPP,
+				"%s: this kernel's bridges cannot filter VLANs (it is built without CONFIG_BRIDGE_VLAN_FILTERING)",
+				port_option(o));
+	if (!br->vlan_filtering)
+		return err_fail(ctx, -EOPNOTSUPP,
+				"%s: bridge %s does not filter VLANs (vlan_filtering 0)",
+				port_option(o), br->ifname);
+	if (o->novlan)
+		brport_vlans_make(&p->vlans, br->default_pvid, NULL);
+	return 0;
+}
+
+int plan_port(struct ctx *ctx, const struct link_opts *o,
+	      const struct link_info *dev, const struct link_info *br,
+	      struct plan *p)
+{
+	int ret;
+
+	if ((ret = check_port_syntax(ctx, o, p)))
+		return ret;
+	if (ctx->privileged && (port_vlans(o) || o->no_isolated))
+		return err_fail(ctx, -EPERM,
+				"%s: only root may change a bridge port's VLANs or lift its isolation",
+				port_vlans(o) ? port_option(o) : "--no-isolated");
+	return port_bridge(ctx, o, dev, p, br);
 }
 
 /* What to create: kind, name, IFF_* flags. */
@@ -298,12 +485,14 @@ static void device(const struct link_opts *o, const struct link_info *dev,
 int plan_from_opts(struct ctx *ctx, const struct link_opts *o,
 		   const struct link_info *dev, struct plan *p)
 {
+	struct link_info br;
 	int ret;
 
 	device(o, dev, p);
 	if ((ret = exclusive(ctx, o)) || (ret = check_kind(ctx, o, p->kind)) ||
 	    (ret = check_ids(ctx, o, p)) ||
-	    (ret = check_values(ctx, o, dev, p)))
+	    (ret = check_values(ctx, o, dev, p)) ||
+	    (ret = check_port_syntax(ctx, o, p)))
 		return ret;
 	if (p->create && p->kind == LINK_MACVTAP && !(p->mask & PLAN_MODE)) {
 		p->mask |= PLAN_MODE;
@@ -333,7 +522,11 @@ int plan_from_opts(struct ctx *ctx, const struct link_opts *o,
 	    (ret = mvt_check_change(ctx, dev, p->mask & PLAN_MODE, p->mode,
 				    p->mask & PLAN_MTU ? p->mtu : 0)))
 		return ret;
-	if (o->bridge && (ret = bridge(ctx, o, dev, p)))
+	if ((ret = check_source(ctx, o, dev, p)))
+		return ret;
+	if (o->bridge && (ret = bridge(ctx, o, dev, p, &br)))
+		return ret;
+	if ((ret = port_bridge(ctx, o, dev, p, o->bridge ? &br : NULL)))
 		return ret;
 	if (p->mac_src == PLAN_MAC_RANDOM && (p->mask & PLAN_MAC) &&
 	    (ret = parse_random_mac(p->mac)))

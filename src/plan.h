@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "brport.h"
 #include "link.h"
 
 struct ctx;
@@ -44,16 +45,20 @@ enum {
 	PLAN_MARK	= 1u << 9,	/* apply's mark, the alias APPLY_MARK */
 
 	/*
-	 * Reserved for the bridge-port settings (the bridge-port issue):
-	 * carried out by one step after the device joined its bridge and
-	 * before it goes up (see plan_exec).
+	 * The bridge-port settings: carried out by one step after the
+	 * device joined its bridge and before it goes up (see plan_exec).
+	 * --pvid, --vlan and --novlan all set the port's whole VLAN set,
+	 * @vlans; the bits say which of them were given.
 	 */
-	PLAN_PVID	= 1u << 16,
-	PLAN_VLANS	= 1u << 17,
-	PLAN_NOVLAN	= 1u << 18,
-	PLAN_ISOLATED	= 1u << 19,
-	PLAN_MVT_SOURCE	= 1u << 20,	/* macvtap source-mode MACs */
-	PLAN_PORT_MASK	= 0xffu << 16,
+	PLAN_PVID	= 1u << 16,	/* @vlans.pvid */
+	PLAN_VLANS	= 1u << 17,	/* @vlans: the tagged ones */
+	PLAN_NOVLAN	= 1u << 18,	/* @vlans: the bridge's default alone */
+	PLAN_ISOLATED	= 1u << 19,	/* @isolated */
+	PLAN_PORT_MASK	= 0x0fu << 16,
+	PLAN_PORT_VLANS	= PLAN_PVID | PLAN_VLANS | PLAN_NOVLAN,
+
+	/* macvtap in source mode: @srcmacs, the whole list (link step). */
+	PLAN_MVT_SOURCE	= 1u << 20,
 };
 
 /* Where plan.mac comes from, for a caller that compares plans. */
@@ -90,7 +95,13 @@ struct plan {
 	uint32_t mode;			/* MACVLAN_MODE_* */
 	bool persist;
 
-	/* Bridge-port settings (PLAN_PORT_MASK) go here. */
+	/* Bridge-port settings (PLAN_PORT_MASK). */
+	struct brport_vlans vlans;	/* the port's VLAN set, exactly */
+	bool isolated;
+
+	/* PLAN_MVT_SOURCE: a source-mode macvtap's MACs, each once. */
+	uint32_t nsrcmacs;
+	uint8_t srcmacs[LINK_SRCMACS_MAX][6];
 };
 
 /*
@@ -127,6 +138,16 @@ int plan_check_syntax(struct ctx *ctx, const struct link_opts *o);
  */
 int plan_join_bridge(struct ctx *ctx, struct plan *p,
 		     const struct link_info *dev, const struct link_info *br);
+
+/*
+ * The bridge-port options of @o alone (--pvid, --vlan, --novlan,
+ * --isolated, --no-isolated: syntax, the privileged-mode policy) into
+ * @p, for the device @dev as a port of @br (NULL: the bridge @dev is a
+ * port of, if any). For ifup, which finds its bridge its own way.
+ */
+int plan_port(struct ctx *ctx, const struct link_opts *o,
+	      const struct link_info *dev, const struct link_info *br,
+	      struct plan *p);
 
 /*
  * A plan for the existing device @dev that changes nothing yet (mask 0);
@@ -167,8 +188,8 @@ enum plan_step {
 	PLAN_STEP_ATTACH,	/* existing tun/tap: a descriptor for ioctls */
 	PLAN_STEP_LINK,		/* one RTM_NEWLINK: mac, mtu, txqlen, mode,
 				 * master (joins the bridge), up */
-	PLAN_STEP_PORT,		/* reserved: bridge VLANs, isolation, after
-				 * joining and before the link goes up */
+	PLAN_STEP_PORT,		/* bridge VLANs, isolation, after joining
+				 * and before the link goes up */
 	PLAN_STEP_UP,		/* up, when PLAN_STEP_PORT has work: then the
 				 * link step leaves the up flag to this one */
 	PLAN_STEP_IDS,		/* TUNSETOWNER/TUNSETGROUP */
@@ -205,5 +226,24 @@ int plan_exec(struct ctx *ctx, const struct plan *p,
  */
 int plan_run(struct ctx *ctx, const struct plan *p,
 	     const struct link_info *dev, struct plan_result *res);
+
+/*
+ * The settings of @p, a plan for the existing device @dev (whose bridge
+ * port is @bp, NULL if it is none), that @dev does not have yet: the
+ * PLAN_* bits of @p->mask worth carrying out. What cannot be compared is
+ * left out: a random MAC (drawn when a device is made), the bridge's MTU
+ * while the device stays in that bridge.
+ */
+struct brport;
+unsigned int plan_differs(struct ctx *ctx, const struct plan *p,
+			  const struct link_info *dev, const struct brport *bp);
+
+/* The settings by their list -j names, in the order they are reported. */
+struct plan_setting {
+	unsigned int bit;
+	const char *name;
+};
+extern const struct plan_setting plan_settings[];
+extern const size_t plan_nsettings;
 
 #endif

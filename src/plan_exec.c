@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "brport.h"
 #include "compat.h"
 #include "ctx.h"
 #include "holder.h"
@@ -25,6 +26,7 @@ enum undo_type {
 	UNDO_DELETE,	/* a new link: RTM_DELLINK (and a macvtap's node) */
 	UNDO_LINK,	/* an RTM_NEWLINK on an existing link: the inverse */
 	UNDO_IDS,	/* TUNSETOWNER/TUNSETGROUP on an existing tun/tap */
+	UNDO_PORT,	/* bridge-port settings of an existing port */
 };
 
 struct undo_entry {
@@ -33,6 +35,7 @@ struct undo_entry {
 	unsigned int mask;		/* UNDO_IDS: PLAN_OWNER, PLAN_GROUP */
 	struct link_info li;		/* the link as it was */
 	struct link_change ch;		/* UNDO_LINK */
+	struct brport port;		/* UNDO_PORT: the settings before */
 };
 
 void undo_init(struct undo *u)
@@ -94,6 +97,9 @@ static void undo_one(struct ctx *ctx, struct undo_entry *e)
 		break;
 	case UNDO_IDS:
 		undo_ids(ctx, e);
+		break;
+	case UNDO_PORT:
+		brport_set(ctx, e->li.ifindex, &e->port);
 		break;
 	}
 }
@@ -208,6 +214,11 @@ static void link_part(const struct plan *p, bool with_up,
 		ch->mask |= LC_MODE;
 		ch->macvlan_mode = p->mode;
 	}
+	if (p->mask & PLAN_MVT_SOURCE) {
+		ch->mask |= LC_SRCMACS;
+		ch->nsrcmacs = p->nsrcmacs;
+		memcpy(ch->srcmacs, p->srcmacs, sizeof(ch->srcmacs));
+	}
 	if (p->mask & PLAN_MARK) {
 		ch->mask |= LC_MARK;
 		ch->mark = true;
@@ -221,6 +232,41 @@ static void link_part(const struct plan *p, bool with_up,
 static bool late_up(const struct plan *p)
 {
 	return (p->mask & PLAN_PORT_MASK) && (p->mask & PLAN_UP) && p->up;
+}
+
+/* The device joins a bridge it is not a port of yet. */
+static bool joins(const struct run *r)
+{
+	const struct plan *p = r->p;
+
+	return (p->mask & PLAN_MASTER) && p->master &&
+	       (!r->exists || p->master != r->dev.master);
+}
+
+/*
+ * A port that leaves its bridge (for none, or another) loses its VLANs
+ * and isolation there. Logged before the link step, whose undo puts it
+ * back in that bridge, so that they are given back after that.
+ */
+static int log_leave(struct ctx *ctx, struct run *r)
+{
+	struct undo_entry *e;
+	struct brport old;
+	int ret;
+
+	if (!r->exists || !r->dev.master || !(r->p->mask & PLAN_MASTER) ||
+	    r->p->master == r->dev.master)
+		return 0;
+	ret = brport_get(ctx, r->dev.ifindex, &old);
+	if (ret == -ENOENT)
+		return 0;	/* the port of a bond, say: nothing of ours */
+	if (ret)
+		return err_sys(ctx, ret, "read the bridge port");
+	if (!(e = undo_add(ctx, r->u, UNDO_PORT)))
+		return -ENOMEM;
+	e->li = r->dev;
+	e->port = old;
+	return 0;
 }
 
 /* A bridge has at most BR_MAX_PORTS - 1 = 1023 ports. */
@@ -449,20 +495,52 @@ static int step_link(struct ctx *ctx, struct run *r)
 		return link_failed(ctx, r->p, ret);
 	if (ret)
 		return ret;
+	if ((ret = log_leave(ctx, r)))
+		return ret;
 	link_part(r->p, !late_up(r->p), &ch);
+	/* A port that is up forwards as soon as it joins: it joins down. */
+	if (late_up(r->p) && joins(r) && r->exists && (r->dev.flags & IFF_UP)) {
+		ch.mask |= LC_UP;
+		ch.up = false;
+	}
 	ret = send_change(ctx, r, &ch);
 	return ret ? link_failed(ctx, r->p, ret) : 0;
 }
 
 /*
  * The bridge-port settings (PLAN_PORT_MASK: VLANs, isolation), once the
- * device is a port and before it goes up. None yet.
+ * device is a port and before it goes up, so that it never forwards in
+ * a VLAN it is not meant to (brport_set removes VLANs before it adds).
+ * A port that stays in its bridge gets its old settings back on undo;
+ * a new one, or one that just joined, leaves the bridge then.
  */
 static int step_port(struct ctx *ctx, struct run *r)
 {
-	(void)ctx;
-	(void)r;
-	return 0;
+	const struct plan *p = r->p;
+	struct brport want = { 0 }, old;
+	struct undo_entry *e;
+	int ret;
+
+	if (!(p->mask & PLAN_PORT_MASK))
+		return 0;
+	if (p->mask & PLAN_PORT_VLANS) {
+		want.mask |= BRPORT_VLANS;
+		want.vlans = p->vlans;
+	}
+	if (p->mask & PLAN_ISOLATED) {
+		want.mask |= BRPORT_ISOLATED;
+		want.isolated = p->isolated;
+	}
+	if (r->exists && !joins(r)) {
+		if ((ret = brport_get(ctx, r->res->ifindex, &old)))
+			return err_sys(ctx, ret, "read the bridge port");
+		if (!(e = undo_add(ctx, r->u, UNDO_PORT)))
+			return -ENOMEM;
+		e->li = r->dev;
+		e->port = old;
+		e->port.mask &= want.mask;
+	}
+	return brport_set(ctx, r->res->ifindex, &want);
 }
 
 static int step_up(struct ctx *ctx, struct run *r)

@@ -84,12 +84,15 @@ row() { awk -v n="$1" '$1 == n { $1 = $1; print }' <<<"$output"; }
 	tpc add t2 --tun >/dev/null
 	run -0 tpc -j list
 	assert_equal "$(jq -c '.[0] | keys_unsorted' <<<"$output")" \
-		'["ifname","ifindex","kind","owner","group","persist","vnet_hdr","multi_queue","pi","queues","mac","mtu","up","operstate","master"]'
+		'["ifname","ifindex","kind","owner","group","persist","vnet_hdr","multi_queue","pi","queues","mac","mtu","up","operstate","master","pvid","vlans","isolated"]'
 	assert_equal "$(jq -c 'map(keys) | unique | length' <<<"$output")" 1
-	assert_equal "$(jq -c '.[0] | map_values(type)' <<<"$output")" \
-		'{"ifname":"string","ifindex":"number","kind":"string","owner":"number","group":"null","persist":"boolean","vnet_hdr":"boolean","multi_queue":"boolean","pi":"boolean","queues":"number","mac":"string","mtu":"number","up":"boolean","operstate":"string","master":"string"}'
-	assert_equal "$(jq -c '.[1] | [.kind, .owner, .mac, .master]' <<<"$output")" \
-		'["tun",null,null,null]'
+	# A bridge port's pvid is its VLAN filtering's: the bridge's default
+	# VLAN 1 where the kernel has it, else none (null).
+	assert_equal "$(jq -c '.[0] | del(.pvid) | map_values(type)' <<<"$output")" \
+		'{"ifname":"string","ifindex":"number","kind":"string","owner":"number","group":"null","persist":"boolean","vnet_hdr":"boolean","multi_queue":"boolean","pi":"boolean","queues":"number","mac":"string","mtu":"number","up":"boolean","operstate":"string","master":"string","vlans":"array","isolated":"boolean"}'
+	assert_regex "$(jq -c '.[0].pvid' <<<"$output")" '^(null|1)$'
+	assert_equal "$(jq -c '.[1] | [.kind, .owner, .mac, .master, .pvid, .vlans, .isolated]' <<<"$output")" \
+		'["tun",null,null,null,null,null,null]'
 }
 
 @test "list -j: values agree with ip -d -j link show" {

@@ -665,6 +665,6 @@ into-macvtap"
 		n=$((n + 1))
 	done < <("$TAPCTL" add --help)
 	# Every add option but --help and --vnet-hdr was tried.
-	assert_equal "$n" 15
+	assert_equal "$n" 20
 	assert_only_lo
 }

@@ -226,7 +226,7 @@ assert_tap() {
 @test "ifup --help and ifdown --help" {
 	run -0 tpc ifup --help
 	assert_line --partial "--bridge=BR"
-	assert_line --partial "[--bridge BR] IFNAME"
+	assert_line --partial "[--bridge BR] [--pvid VID] [--vlan LIST] [--isolated] IFNAME"
 	run -0 tpc ifdown --help
 	assert_line --partial "IFNAME"
 	assert_tap null 1500 down

@@ -139,7 +139,7 @@ make_devices() {
 	complete_line "tapctl add tap0 --"
 	assert_reply --tap --tun --macvtap --mode --vnet-hdr --multi-queue --pi \
 		--user --group --mac --mtu --txqueuelen --up --down --bridge \
-		--nobridge --help
+		--nobridge --pvid --vlan --isolated --no-isolated --source-mac --help
 	complete_line "tapctl add tap0 -"
 	assert_reply_has -u
 	assert_reply_has -g
@@ -216,8 +216,9 @@ make_devices() {
 	make_devices
 	complete_line "tapctl -n $NS set tap0 "
 	assert_reply --user --group --mac --mtu --txqueuelen --up --down \
-		--bridge --nobridge --mode --persist --no-persist --help -u -g -h
-	complete_line "tapctl -n $NS set --mtu 1400 tap0 --p"
+		--bridge --nobridge --mode --persist --no-persist --pvid --vlan \
+		--novlan --isolated --no-isolated --source-mac --help -u -g -h
+	complete_line "tapctl -n $NS set --mtu 1400 tap0 --pe"
 	assert_reply --persist
 	# An option's value is not the device.
 	complete_line "tapctl -n $NS set --mtu 1400 "
@@ -328,7 +329,7 @@ zpty z zsh -f -i || exit 1
 zpty -w z "PS1='' PROMPT_EOL_MARK=''; PATH=${(q)2}:\$PATH"
 # The dump, shared by the file's tests, saves compinit's scan of fpath.
 zpty -w z "fpath=(${(q)1} \$fpath); autoload -Uz compinit; compinit -u -d ${(q)4}"
-zpty -w z "zstyle ':completion:*' format '<%d>'; LISTMAX=0"
+zpty -w z "zstyle ':completion:*' format '<%d>'; LISTMAX=10000"
 zpty -w z "unsetopt automenu listambiguous; bindkey '^I' complete-word"
 # The quotes keep the typed command from matching what it prints.
 zpty -w z "print @@RE''ADY@@"

@@ -102,3 +102,17 @@ owner() { nsx cat "/sys/class/net/$1/owner"; }
 	run -0 tpc add r0
 	run -125 as_suid "$SUID/tapctl" exec r0 -- /bin/true
 }
+
+@test "privileged: VLAN options and --no-isolated are refused, --isolated is not" {
+	ip -n "$NS" link set br0 up
+	run -1 --separate-stderr as_suid "$SUID/tapctl" add t0 --bridge br0 --pvid 20
+	assert_equal "$stderr" "tapctl: add t0: --pvid: only root may change a bridge port's VLANs or lift its isolation"
+	assert_no_link t0
+	run -0 as_suid "$SUID/tapctl" add t0 --bridge br0 --isolated
+	assert_equal "$(link_field t0 .linkinfo.info_slave_data.isolated)" true
+	run -1 --separate-stderr as_suid "$SUID/tapctl" set t0 --no-isolated
+	assert_equal "$stderr" "tapctl: set t0: --no-isolated: only root may change a bridge port's VLANs or lift its isolation"
+	run -1 --separate-stderr as_suid "$SUID/tapctl" set t0 --novlan
+	assert_equal "$stderr" "tapctl: set t0: --novlan: only root may change a bridge port's VLANs or lift its isolation"
+	assert_equal "$(link_field t0 .linkinfo.info_slave_data.isolated)" true
+}

@@ -31,6 +31,10 @@
 #   defer CMD...           run CMD in teardown (last registered runs first)
 #   tun_open_for_all       chmod 0666 /dev/net/tun until teardown
 #   tun_mode MODE          chmod MODE /dev/net/tun until teardown
+#   need_vlan_filtering    skip unless the kernel makes VLAN-filtering bridges
+#                          (probed in $NS); tests/vm/run.sh runs such files
+#                          under Debian's kernel (make check-vm)
+#   vlan_bridge NAME       a VLAN-filtering bridge NAME in $NS, up
 
 bats_require_minimum_version 1.5.0
 
@@ -218,6 +222,27 @@ tun_mode() {
 }
 
 tun_open_for_all() { tun_mode 0666; }
+
+# ------------------------------------------------------------------ VLANs
+
+# Probed in $NS, so the host is never touched.  A kernel without
+# CONFIG_BRIDGE_VLAN_FILTERING makes the bridge but refuses the option
+# (EOPNOTSUPP).
+need_vlan_filtering() {
+	if ! ip -n "$NS" link add tapctl-vprobe type bridge >/dev/null 2>&1; then
+		skip "the kernel makes no bridges (CONFIG_BRIDGE)"
+	fi
+	ip -n "$NS" link del tapctl-vprobe
+	if ! ip -n "$NS" link add tapctl-vprobe type bridge vlan_filtering 1 >/dev/null 2>&1; then
+		skip "kernel lacks CONFIG_BRIDGE_VLAN_FILTERING: these tests run in the VM part (make check-vm)"
+	fi
+	ip -n "$NS" link del tapctl-vprobe
+}
+
+vlan_bridge() {
+	ip -n "$NS" link add "$1" type bridge vlan_filtering 1 &&
+		ip -n "$NS" link set "$1" up
+}
 
 # ------------------------------------------------------ the privileged mode
 

@@ -272,6 +272,96 @@ static void test_modes(void)
 	       "an unknown mode number is \"unknown\"");
 }
 
+static void test_vid(void)
+{
+	static const char *const bad[] = {
+		"0", "4095", "4096", "abc", "", "+5", "-1", " 5", "5 ", "0x10",
+		"99999999999999999999",
+	};
+	const char *why;
+	uint16_t vid = 0;
+	size_t i;
+
+	ok(parse_vid("1", &vid, &why) == 0 && vid == 1, "VID 1 parses");
+	ok(parse_vid("4094", &vid, &why) == 0 && vid == 4094, "VID 4094 parses");
+	ok(parse_vid("010", &vid, &why) == 0 && vid == 10,
+	   "VID 010 is decimal 10, not octal");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		is_int(parse_vid(bad[i], &vid, &why), -EINVAL,
+		       "VID \"%s\" is refused", shown(bad[i]));
+	parse_vid("4095", &vid, &why);
+	is_str(why, "VLAN IDs are 1-4094", "4095 is out of range");
+	parse_vid("abc", &vid, &why);
+	is_str(why, "not a VLAN ID (a decimal number 1-4094)",
+	       "abc is not a number");
+}
+
+static unsigned int vid_count(const struct vid_set *set)
+{
+	unsigned int v, n = 0;
+
+	for (v = 0; v < 4096; v++)
+		n += vid_set_has(set, v);
+	return n;
+}
+
+static void test_vlan_list(void)
+{
+	static const struct {
+		const char *s;
+		size_t bad_at;
+		const char *why;
+	} bad[] = {
+		{ "10-5", 0, "a range goes from the lower VID to the higher" },
+		{ "0", 0, "VLAN IDs are 1-4094" },
+		{ "10,4095", 3, "VLAN IDs are 1-4094" },
+		{ "10,abc", 3, "not a VLAN ID (a decimal number 1-4094)" },
+		{ "", 0, "a VLAN ID is missing (an empty element, or a range open at one end)" },
+		{ "10,", 3, "a VLAN ID is missing (an empty element, or a range open at one end)" },
+		{ ",10", 0, "a VLAN ID is missing (an empty element, or a range open at one end)" },
+		{ "10,,20", 3, "a VLAN ID is missing (an empty element, or a range open at one end)" },
+		{ "-5", 0, "a VLAN ID is missing (an empty element, or a range open at one end)" },
+		{ "5-", 0, "a VLAN ID is missing (an empty element, or a range open at one end)" },
+		{ "1-2-3", 0, "not a VLAN ID (a decimal number 1-4094)" },
+		{ "10 ,20", 0, "not a VLAN ID (a decimal number 1-4094)" },
+		{ "1-99999999999999999999", 0, "VLAN IDs are 1-4094" },
+		{ "1-9999999999999999999x", 0, "not a VLAN ID (a decimal number 1-4094)" },
+	};
+	struct vid_set set;
+	const char *why, *at;
+	size_t i;
+
+	memset(&set, 0, sizeof(set));
+	ok(parse_vlan_list("10,20,100-110", &set, &why, &at) == 0,
+	   "10,20,100-110 parses");
+	ok(vid_set_has(&set, 10) && vid_set_has(&set, 20) &&
+	   vid_set_has(&set, 100) && vid_set_has(&set, 105) &&
+	   vid_set_has(&set, 110) && vid_count(&set) == 13,
+	   "  to the 13 VIDs 10, 20, 100..110");
+	ok(!vid_set_has(&set, 99) && !vid_set_has(&set, 111),
+	   "  and not the VIDs around the range");
+	memset(&set, 0, sizeof(set));
+	ok(parse_vlan_list("1-4094", &set, &why, &at) == 0 &&
+	   vid_count(&set) == 4094 && !vid_set_has(&set, 0) &&
+	   !vid_set_has(&set, 4095), "1-4094 is every VID");
+	memset(&set, 0, sizeof(set));
+	ok(parse_vlan_list("30,30,25-35,7-7", &set, &why, &at) == 0 &&
+	   vid_count(&set) == 12, "a VID named twice counts once");
+	ok(parse_vlan_list("40", &set, &why, &at) == 0 &&
+	   vid_set_has(&set, 40) && vid_set_has(&set, 30) &&
+	   vid_count(&set) == 13, "a second list adds to the set");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&set, 0, sizeof(set));
+		why = at = NULL;
+		ok(parse_vlan_list(bad[i].s, &set, &why, &at) == -EINVAL &&
+		   vid_count(&set) == 0, "list \"%s\" is refused, set untouched",
+		   bad[i].s);
+		is_str(why ? why : "", bad[i].why, "  because: %s", bad[i].why);
+		is_int(at ? (long)(at - bad[i].s) : -1, (long)bad[i].bad_at,
+		       "  at offset %zu", bad[i].bad_at);
+	}
+}
+
 int main(void)
 {
 	test_ifname();
@@ -281,5 +371,7 @@ int main(void)
 	test_random_mac();
 	test_user_group();
 	test_modes();
+	test_vid();
+	test_vlan_list();
 	return done_testing();
 }
