@@ -88,3 +88,24 @@ wait_pane() {
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" ""
 	assert_equal "$(ip -n "$NS" -j link show type tun | jq length)" "$N"
 }
+
+@test "progress: a long apply shows DONE/TOTAL too, then erases it" {
+	local conf=$BATS_TEST_TMPDIR/devices.conf
+	sed 's/^add //' "$BATCH" >"$conf"
+	in_tmux ip netns exec "$NS" "$TAPCTL" apply "$conf" ">/dev/null"
+	wait_pane "/$N ("
+	run -0 pane
+	assert_output --regexp "tapctl: [0-9]+/$N \([0-9]+%\), [0-9]+/s"
+	wait_pane DONE-0
+	run -0 pane
+	refute_output --partial "tapctl:"
+	assert_equal "$(ip -n "$NS" -j link show type tun | jq length)" "$N"
+	# -q: none; and --prune of them all is one kernel batch.
+	tmux kill-session -t "$TMUX_S"
+	: >"$BATS_TEST_TMPDIR/none.conf"
+	in_tmux ip netns exec "$NS" "$TAPCTL" -q apply --prune "$BATS_TEST_TMPDIR/none.conf"
+	wait_pane DONE-0
+	run -0 pane
+	refute_output --partial "tapctl:"
+	assert_equal "$(ip -n "$NS" -j link show type tun | jq length)" 0
+}
