@@ -32,7 +32,7 @@ else
 	SLOW_DEL_MAX=${SLOW_DEL_MAX:-1000} RUNS=${RUNS:-3}
 fi
 PER_BR=1000
-OPS=${OPS:-create setup macvtap list delete}
+OPS=${OPS:-create setup macvtap list apply delete}
 want() { [[ " $OPS " == *" $1 "* ]]; }
 HAVE_TUNCTL=0
 command -v tunctl >/dev/null && HAVE_TUNCTL=1
@@ -198,6 +198,17 @@ run_size() {
 	RUNS=10 timed list "$n" "ip -d -j link show type tun" c true ip -d -j link show type tun
 	RUNS=10 timed list "$n" "lower bound (raw dump)" c true "$LB" list
 	}
+	# apply: all absent (against a batch of adds), all as declared
+	# (against a list of them: one dump, no request per device)
+	want apply && {
+	sed 's/^add //' "$W/tapctl-c.txt" >"$W/apply-c.conf"
+	timed apply "$n" "tapctl apply (all absent)" c "reset c" "$TAPCTL" -q apply "$W/apply-c.conf"
+	timed apply "$n" "tapctl -b (the same adds)" c "reset c" "$TAPCTL" -q -b "$W/tapctl-c.txt"
+	populate c
+	RUNS=10 timed apply "$n" "tapctl apply (all as declared)" c true "$TAPCTL" -q apply "$W/apply-c.conf"
+	RUNS=10 timed apply "$n" "tapctl list (of them)" c true "$TAPCTL" list
+	reset c
+	}
 	# delete, N taps present
 	want delete && {
 	timed delete "$n" "tapctl del NAME..." c "populate c" "$TAPCTL" del $(seq -f 'c%g' 1 "$n")
@@ -254,6 +265,7 @@ for op in $OPS; do
 	setup) echo "### Full setup: \`add sN -u 1000 --bridge brK\` (owner, bridge port, up)" ;;
 	macvtap) echo "### macvtap: \`add mN --macvtap veth0 --mode bridge\` (node checked)" ;;
 	list) echo "### List with N taps present" ;;
+	apply) echo "### apply: a file declaring N taps (\`cN\`)" ;;
 	delete) echo "### Delete N taps" ;;
 	esac
 	echo
