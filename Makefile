@@ -344,7 +344,7 @@ demo: deps tapctl
 # ------------------------------------------------------------ bench, fuzz
 # Never part of check: see bench/README.md and fuzz/README.md.
 bench: tapctl
-	TAPCTL=$(CURDIR)/tapctl bench/run.sh
+	TAPCTL=$(CURDIR)/tapctl QUICK=$(QUICK) bench/run.sh
 
 fuzz: src/config.h
 	fuzz/run.sh

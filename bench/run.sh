@@ -7,6 +7,9 @@
 #   bench/run.sh                 default run (about a minute on an idle box)
 #   QUICK=1 bench/run.sh         smoke run (under 20 s)
 #
+# Then bench/scale.sh (SCALE=0 skips it): every tool side by side at N =
+# 250, 1000 and 4000.
+#
 # Environment: TAPCTL (binary, default ./tapctl), N (devices created and
 # deleted), M (devices present for list), RUNS, DEL_RUNS, LIST_RUNS, OUT (results
 # file, default bench/results.md; OUT=- for stdout only), TIMER=loop (use
@@ -434,6 +437,15 @@ rev=$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)
 	echo
 	cat "$W/strace.md"
 } >"$W/results.md"
+
+# The side-by-side scaling run (bench/scale.sh), unless SCALE=0.
+if [[ ${SCALE:-1} == 1 ]]; then
+	say "scaling run (bench/scale.sh)"
+	{
+		echo
+		QUICK=$QUICK TAPCTL=$TAPCTL "$ROOT/bench/scale.sh"
+	} >>"$W/results.md"
+fi
 
 cat "$W/results.md"
 if [[ $OUT != - ]]; then

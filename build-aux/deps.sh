@@ -21,7 +21,7 @@ set -eu
 # aclocal.m4); tapctl itself has no Makefile.am.
 BUILD_PKGS="build-essential autoconf automake pkg-config libmnl-dev libpopt-dev"
 TEST_PKGS="bats bats-support bats-assert jq iproute2 groff-base mandoc
-shellcheck cppcheck util-linux libcap2-bin procps uml-utilities
+shellcheck cppcheck util-linux libcap2-bin procps uml-utilities tmux
 qemu-system-x86 bash-completion zsh strace busybox-static cpio kmod ifupdown
 systemd"
 

@@ -95,6 +95,13 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+static void route_reset(void *data)
+{
+	struct route_pick *pick = data;
+
+	pick->found = false;
+}
+
 static int default_oif(struct ctx *ctx, unsigned char family, int *oif)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -107,7 +114,7 @@ static int default_oif(struct ctx *ctx, unsigned char family, int *oif)
 	nlh->nlmsg_flags = NLM_F_DUMP;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = family;
-	ret = nl_request(ctx, nlh, route_cb, &pick);
+	ret = nl_dump(ctx, nlh, route_cb, &pick, route_reset);
 	if (ret)
 		return ret;
 	*oif = pick.found ? pick.oif : 0;

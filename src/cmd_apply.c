@@ -13,11 +13,12 @@
 #include "cmd.h"
 #include "compat.h"
 #include "ctx.h"
+#include "del.h"
 #include "link.h"
 #include "linkopt.h"
-#include "macvtap.h"
 #include "opt.h"
 #include "plan.h"
+#include "progress.h"
 
 /*
  * apply: declaration files -> one parsed, validated line per device ->
@@ -495,20 +496,29 @@ static int plan_all(struct ctx *ctx, struct apply *a)
 
 /* ------------------------------------------------------------- executing */
 
+/*
+ * As `del NAME...` does it: every name checked again, then all of them
+ * unregistered in one kernel batch, all or nothing (del.h).
+ */
 static int prune(struct ctx *ctx, struct apply *a)
 {
+	struct del_unit u = { .argc = (int)a->ngone + 1 };
+	const char **av;
 	size_t i;
-	int ret;
 
-	for (i = 0; i < a->ngone; i++) {
-		ctx_set_name(ctx, a->gone[i].ifname);
-		if ((ret = link_del(ctx, a->gone[i].ifindex)))
-			return err_sys(ctx, ret, "delete");
-		if (a->gone[i].kind == LINK_MACVTAP &&
-		    (ret = mvt_forget(ctx, &a->gone[i])))
-			return ret;
-	}
-	return 0;
+	if (!(av = calloc(a->ngone + 2, sizeof(*av))))
+		return err_sys(ctx, -ENOMEM, NULL);
+	av[0] = "del";
+	for (i = 0; i < a->ngone; i++)
+		av[i + 1] = a->gone[i].ifname;
+	u.argv = av;
+	del_run(ctx, &u, 1);
+	free(av);
+	if (!u.ret)
+		return 0;
+	ctx->err = u.err;
+	ctx_set_name(ctx, u.name);
+	return u.ret;
 }
 
 static int report(struct ctx *ctx, const struct apply *a);
@@ -521,15 +531,18 @@ static int execute(struct ctx *ctx, struct apply *a)
 	int ret = 0;
 
 	undo_init(&u);
+	progress_start(ctx, a->n);
 	for (i = 0; i < a->n && !ret; i++) {
 		struct decl *d = &a->v[i];
 
+		progress_step(ctx, 1);
 		if (d->act == ACT_NONE)
 			continue;
 		ctx_set_name(ctx, d->name);
 		ret = plan_exec(ctx, &d->plan, d->present ? &d->dev : NULL,
 				&u, &res);
 	}
+	progress_end(ctx);
 	/*
 	 * The report while everything can still be undone: a caller that
 	 * cannot read what was done (a full disk, a closed pipe) gets

@@ -8,6 +8,7 @@
 
 #include "ctx.h"
 #include "err.h"
+#include "progress.h"
 
 static const char *reason(int code)
 {
@@ -118,6 +119,7 @@ void err_report(struct ctx *ctx)
 {
 	if (!ctx->err.code)
 		return;
+	progress_hide();
 	fflush(stdout);
 	if (!ctx->bare_errors)
 		prefix(ctx);

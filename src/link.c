@@ -61,6 +61,7 @@ static const uint8_t ifla_types[IFLA_MAX + 1] = {
 	[IFLA_OPERSTATE] = MNL_TYPE_U8,
 	[IFLA_NUM_TX_QUEUES] = MNL_TYPE_U32,
 	[IFLA_LINKINFO] = MNL_TYPE_NESTED,
+	[IFLA_GROUP] = MNL_TYPE_U32,
 	[IFLA_IFALIAS] = MNL_TYPE_NUL_STRING,
 };
 
@@ -262,6 +263,8 @@ static int parse_link(const struct nlmsghdr *nlh, struct link_info *li)
 		li->master = (int)mnl_attr_get_u32(tb[IFLA_MASTER]);
 	if (tb[IFLA_LINK])
 		li->link = (int)mnl_attr_get_u32(tb[IFLA_LINK]);
+	if (tb[IFLA_GROUP])
+		li->ifgroup = mnl_attr_get_u32(tb[IFLA_GROUP]);
 	if (tb[IFLA_OPERSTATE])
 		li->operstate = mnl_attr_get_u8(tb[IFLA_OPERSTATE]);
 	if (tb[IFLA_NUM_TX_QUEUES])
@@ -369,32 +372,62 @@ int link_name(struct ctx *ctx, int ifindex, char buf[IFNAMSIZ])
 	return ret;
 }
 
+/*
+ * A dump is gathered whole before @fn sees any of it: a run that links
+ * changing under it interrupted (NLM_F_DUMP_INTR) is thrown away and
+ * made again, so @fn only ever sees one consistent picture.
+ */
 struct dump_data {
-	int (*fn)(const struct link_info *li, void *data);
-	void *data;
+	struct link_info *v;
+	size_t n, cap;
 	int ret;
 };
 
 static int dump_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct dump_data *dd = data;
-	struct link_info li;
+	struct link_info *v;
+	size_t cap;
 
-	if (dd->ret || parse_link(nlh, &li))
-		return MNL_CB_OK;
-	dd->ret = dd->fn(&li, dd->data);
+	if (dd->n == dd->cap) {
+		cap = dd->cap ? 2 * dd->cap : 64;
+		v = realloc(dd->v, cap * sizeof(*v));
+		if (!v) {
+			dd->ret = -ENOMEM;
+			return MNL_CB_STOP;
+		}
+		dd->v = v;
+		dd->cap = cap;
+	}
+	if (!parse_link(nlh, &dd->v[dd->n]))
+		dd->n++;
 	return MNL_CB_OK;
+}
+
+static void dump_reset(void *data)
+{
+	struct dump_data *dd = data;
+
+	dd->n = 0;
+	dd->ret = 0;
 }
 
 int link_dump(struct ctx *ctx,
 	      int (*fn)(const struct link_info *li, void *data), void *data)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct dump_data dd = { fn, data, 0 };
+	struct dump_data dd = { NULL, 0, 0, 0 };
+	size_t i;
 	int ret;
 
-	ret = nl_request(ctx, getlink_msg(buf, 0, NULL, true), dump_cb, &dd);
-	return ret ? ret : dd.ret;
+	ret = nl_dump(ctx, getlink_msg(buf, 0, NULL, true), dump_cb, &dd,
+		      dump_reset);
+	if (!ret)
+		ret = dd.ret;
+	for (i = 0; !ret && i < dd.n; i++)
+		ret = fn(&dd.v[i], data);
+	free(dd.v);
+	return ret;
 }
 
 /*
@@ -434,6 +467,13 @@ static int ports_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+static void ports_reset(void *data)
+{
+	struct ports_data *pd = data;
+
+	pd->n = 0;
+}
+
 int link_count_ports(struct ctx *ctx, int master, unsigned int *n)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -443,7 +483,7 @@ int link_count_ports(struct ctx *ctx, int master, unsigned int *n)
 
 	/* rtnl_dump_ifinfo filters by IFLA_MASTER: only the ports come. */
 	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
-	ret = nl_request(ctx, nlh, ports_cb, &pd);
+	ret = nl_dump(ctx, nlh, ports_cb, &pd, ports_reset);
 	*n = pd.n;
 	return ret;
 }
@@ -609,4 +649,93 @@ int link_new_macvtap(struct ctx *ctx, const char *name, int lower,
 	if (!li->ifindex && !strchr(name, '%'))
 		return link_get(ctx, name, li);
 	return li->ifindex ? 0 : -EPROTO;
+}
+
+struct many {
+	size_t n;
+	const char *const *names;
+	const int *ifindex;
+	const uint32_t *group;
+	struct link_info *li;
+	int *err;
+};
+
+static struct nlmsghdr *get_build(void *data, size_t i, char *buf)
+{
+	struct many *m = data;
+
+	return getlink_msg(buf, 0, m->names[i], false);
+}
+
+static int get_msg(void *data, size_t i, const struct nlmsghdr *nlh)
+{
+	struct many *m = data;
+
+	if (parse_link(nlh, &m->li[i]))
+		m->err[i] = -EBADMSG;
+	return 0;
+}
+
+static int many_done(void *data, size_t i, int err)
+{
+	struct many *m = data;
+
+	if (err == -ENOENT)
+		err = -ENODEV;
+	if (!m->err[i])
+		m->err[i] = err;
+	return 0;
+}
+
+int link_get_many(struct ctx *ctx, size_t n, const char *const *names,
+		  struct link_info *li, int *err)
+{
+	static const struct nl_pipe ops = { get_build, get_msg, many_done };
+	struct many m = { n, names, NULL, NULL, li, err };
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		err[i] = 0;
+		li[i].ifindex = 0;
+	}
+	return nl_pipeline(ctx, n, &ops, &m);
+}
+
+static struct nlmsghdr *group_build(void *data, size_t i, char *buf)
+{
+	struct many *m = data;
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+
+	nlh->nlmsg_type = RTM_NEWLINK;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = m->ifindex[i];
+	mnl_attr_put_u32(nlh, IFLA_GROUP, m->group[i]);
+	return nlh;
+}
+
+int link_set_group_many(struct ctx *ctx, size_t n, const int *ifindex,
+			const uint32_t *group, int *err)
+{
+	static const struct nl_pipe ops = { group_build, NULL, many_done };
+	struct many m = { n, NULL, ifindex, group, NULL, err };
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		err[i] = 0;
+	return nl_pipeline(ctx, n, &ops, &m);
+}
+
+int link_del_group(struct ctx *ctx, uint32_t group)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+
+	nlh->nlmsg_type = RTM_DELLINK;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_u32(nlh, IFLA_GROUP, group);
+	return nl_request(ctx, nlh, NULL, NULL);
 }

@@ -38,6 +38,7 @@ struct link_info {
 	uint32_t num_tx_queues;
 	int master;			/* ifindex, 0 if none */
 	int link;			/* lower ifindex (macvtap), 0 if none */
+	uint32_t ifgroup;		/* IFLA_GROUP, the link group */
 
 	/* IFLA_TUN_* */
 	bool has_owner, has_group;
@@ -126,6 +127,23 @@ void link_change_inverse(const struct link_info *old,
 			 const struct link_change *ch,
 			 struct link_change *undo);
 int link_del(struct ctx *ctx, int ifindex);
+
+/*
+ * Many links at once, pipelined (nl_pipeline): @err[i] gets each one's
+ * result, 0 or -errno (-ENODEV: no such link); the return value is
+ * for the pipeline itself.
+ */
+int link_get_many(struct ctx *ctx, size_t n, const char *const *names,
+		  struct link_info *li, int *err);
+/* Puts link @ifindex[i] into link group @group[i]. */
+int link_set_group_many(struct ctx *ctx, size_t n, const int *ifindex,
+			const uint32_t *group, int *err);
+/*
+ * Deletes every link of @group in one RTM_DELLINK: the kernel
+ * unregisters them together (unregister_netdevice_many: one RCU grace
+ * period for all). -ENODEV if the group is empty.
+ */
+int link_del_group(struct ctx *ctx, uint32_t group);
 /*
  * The number of ports of the bridge @master, asked narrowly: a dump
  * that the kernel filters by IFLA_MASTER, so only the ports come back.

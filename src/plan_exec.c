@@ -125,6 +125,7 @@ struct run {
 	int fd;				/* attached descriptor, or -1 */
 	size_t made;			/* the creation's log entry */
 	bool linked;			/* the link step is done (macvtap) */
+	bool settled;			/* ids and persistence set early */
 	struct undo *u;
 	struct plan_result *res;
 };
@@ -432,13 +433,32 @@ static int create_macvtap(struct ctx *ctx, struct run *r)
 	return 0;
 }
 
+static int step_ids(struct ctx *ctx, struct run *r);
+static int step_persist(struct ctx *ctx, struct run *r);
+
 static int step_create(struct ctx *ctx, struct run *r)
 {
+	int ret;
+
 	if (!r->p->create)
 		return 0;
 	if (r->p->kind == LINK_MACVTAP)
 		return create_macvtap(ctx, r);
-	return create_tun(ctx, r);
+	if ((ret = create_tun(ctx, r)) || r->p->transient)
+		return ret;
+	/*
+	 * A new persistent device: owner, group and persistence now, and
+	 * our descriptor closed, before the link step brings it up in a
+	 * bridge. The owner that undo cannot take back needs no later
+	 * place here, as undo deletes the new device whole; and closing
+	 * the descriptor of a port that is up would take its carrier down
+	 * and have the bridge recompute its ports, O(ports) each time: a
+	 * batch of adds into one bridge would grow quadratically.
+	 */
+	if ((ret = step_ids(ctx, r)) || (ret = step_persist(ctx, r)))
+		return ret;
+	r->settled = true;
+	return 0;
 }
 
 static int step_attach(struct ctx *ctx, struct run *r)
@@ -541,7 +561,7 @@ static int step_ids(struct ctx *ctx, struct run *r)
 	struct undo_entry *e;
 	int ret;
 
-	if (!ids || p->kind == LINK_MACVTAP)
+	if (!ids || p->kind == LINK_MACVTAP || r->settled)
 		return 0;
 	if (r->exists) {
 		if (!(e = undo_add(ctx, r->u, UNDO_IDS)))
@@ -590,7 +610,7 @@ static int step_persist(struct ctx *ctx, struct run *r)
 	struct undo_entry *e;
 	int ret;
 
-	if (p->kind == LINK_MACVTAP)
+	if (p->kind == LINK_MACVTAP || r->settled)
 		return 0;
 	if (r->exists) {
 		if ((p->mask & PLAN_PERSIST) &&

@@ -99,3 +99,54 @@ load test_helper/tun
 	run -0 tpcn del tap0
 	assert_only_lo
 }
+
+# The group of NAME as ip prints it ("default" for 0).
+group_of() { ip -n "$NS" -j link show dev "$1" | jq -r '.[0].group'; }
+
+@test "del of many: one kernel batch (one RTM_DELLINK), macvtaps' private nodes too" {
+	need_cmd strace
+	local i dir
+	for i in $(seq 1 30); do tpc -q add "d$i" --tun; done
+	STRACE_OPTS="-e trace=sendto" run -0 traced "$BATS_TEST_TMPDIR/st" \
+		"$TAPCTL" del $(seq -f 'd%g' 1 30)
+	run grep -c 'nlmsg_type=RTM_DELLINK' "$BATS_TEST_TMPDIR/st"
+	assert_output 1
+	assert_only_lo
+	# Two macvtaps with private nodes (every /dev/tapN is another
+	# device's) and two taps, deleted together: the nodes go too.
+	ip -n "$NS" link add v0 type veth peer name v1
+	dir=/run/tapctl/netns-$(nsx "$BATS_TEST_DIRNAME/helpers/netns-cookie")
+	defer rm -rf "$dir"
+	tpc -q add t1
+	tpc -q add t2
+	run -0 nsx unshare -m sh -c '
+		mount -t tmpfs tmpfs /dev || exit 9
+		for i in $(seq 1 40); do mknod /dev/tap$i c 1 3; done
+		"$1" -q add mv0 --macvtap v0 && "$1" -q add mv1 --macvtap v0 || exit 8
+		ls "$2" | wc -l
+		"$1" del t1 mv0 t2 mv1 || exit 6' sh "$TAPCTL" "$dir"
+	assert_output 2
+	[[ ! -e $dir ]]
+	assert_equal "$(links)" "lo v1 v0"
+}
+
+@test "del of many with one bad name deletes none and leaves every link group as it was" {
+	local i
+	for i in $(seq 1 20); do tpc -q add "g$i"; done
+	ip -n "$NS" link set g3 group 7
+	ip -n "$NS" link set g4 group 1234
+	run -1 --separate-stderr tpc del $(seq -f 'g%g' 1 10) nosuch $(seq -f 'g%g' 11 20)
+	assert_equal "$stderr" "tapctl: del nosuch: no such device"
+	assert_equal "$(ip -n "$NS" -j link show type tun | jq length)" 20
+	assert_equal "$(group_of g3) $(group_of g4) $(group_of g5)" "7 1234 default"
+	# A refused kind at the end: the same.
+	ip -n "$NS" link add br0 type bridge
+	run -1 tpc del $(seq -f 'g%g' 1 20) br0
+	assert_equal "$(ip -n "$NS" -j link show type tun | jq length)" 20
+	assert_equal "$(group_of g3) $(group_of g4) $(group_of br0)" "7 1234 default"
+	# And then all of them, the bridge and the groups' other links left.
+	ip -n "$NS" link set br0 group 7
+	run -0 tpc del $(seq -f 'g%g' 1 20)
+	assert_equal "$(links)" "lo br0"
+	assert_equal "$(group_of br0)" 7
+}

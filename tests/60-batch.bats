@@ -136,3 +136,61 @@ tapctl: $BATCH:5: set nosuch: no such device"
 	assert_equal "$stderr" "tapctl: $BATS_TEST_TMPDIR: Is a directory"
 	assert_only_lo
 }
+
+@test "-b: consecutive del lines in one kernel batch; the failing one is the last to run" {
+	need_cmd strace
+	local i
+	for i in $(seq 1 8); do tpc -q add "t$i"; done
+	batch_file <<-EOF
+	del t1
+	del t2 t3
+	# a comment between them
+	del t2
+	del t4
+	add t9
+	del t5
+	EOF
+	run -1 --separate-stderr tpc -b "$BATCH"
+	# Line 4: t2 went with line 2, as if the lines ran one by one.
+	assert_equal "$stderr" "tapctl: $BATCH:4: del t2: no such device"
+	assert_equal "$(links)" "lo t4 t5 t6 t7 t8"
+	# --force: past it; the lines before and after a failing one go.
+	batch_file <<-EOF
+	del t4
+	del nosuch t6
+	del t5 t7
+	del bad/name
+	del t8
+	EOF
+	STRACE_OPTS="-e trace=sendto" run -1 traced "$BATS_TEST_TMPDIR/st" \
+		"$TAPCTL" --force -b "$BATCH"
+	assert_line "tapctl: $BATCH:2: del nosuch: no such device"
+	assert_line "tapctl: $BATCH:4: del bad/name: interface name contains '/', ':' or white space"
+	assert_equal "$(links)" "lo t6"
+	run grep -c 'nlmsg_type=RTM_DELLINK' "$BATS_TEST_TMPDIR/st"
+	assert_output 1
+	# A usage error stops a batch with exit 2, the lines before it done.
+	tpc -q add u1
+	tpc -q add u2
+	run -2 --separate-stderr tpc -b - <<<$'del u1\ndel --bogus u2\ndel u2'
+	assert_equal "$stderr" "tapctl: -:2: del: --bogus: unknown option"
+	assert_equal "$(links)" "lo t6 u2"
+}
+
+@test "-b -: a del line is not held back for lines not yet written" {
+	tpc -q add t1
+	tpc -q add t2
+	# The writer sends the second line only once the first took effect.
+	run -0 --separate-stderr tpc -b - < <(
+		echo "del t1"
+		for ((k = 0; k < 100; k++)); do
+			ip -n "$NS" link show dev t1 >/dev/null 2>&1 || break
+			sleep 0.05
+		done
+		# Still there after 5 s: held back, and the batch must fail.
+		ip -n "$NS" link show dev t1 >/dev/null 2>&1 && echo "held-back"
+		echo "del t2"
+	)
+	assert_equal "$stderr" ""
+	assert_only_lo
+}
