@@ -385,7 +385,9 @@ static int create_tun(struct ctx *ctx, struct run *r)
 	e->fd = r->fd = fd;
 	ctx_set_name(ctx, name);
 	memcpy(r->res->ifname, name, IFNAMSIZ);
-	r->res->ifindex = (int)if_nametoindex(name);
+	/* Every later step names the device by it: 0 would be no device. */
+	if (!(r->res->ifindex = (int)if_nametoindex(name)))
+		return err_sys(ctx, -errno, "look up the new device");
 	e->li.ifindex = r->res->ifindex;
 	e->li.kind = p->kind;
 	memcpy(e->li.ifname, name, IFNAMSIZ);
