@@ -104,7 +104,7 @@ MAN_IN := $(wildcard man/tapctl.8.in)
 BASH_COMP := $(wildcard completions/tapctl.bash)
 ZSH_COMP := $(wildcard completions/_tapctl)
 SHELL_SCRIPTS := $(wildcard build-aux/*.sh) .ci/run tests/test_helper/common.bash \
-	$(wildcard tests/vm/*.sh tests/vm/init) $(BASH_COMP) \
+	$(wildcard tests/fault/*.sh tests/vm/*.sh tests/vm/init) $(BASH_COMP) \
 	$(wildcard ifupdown/tapctl.in debian/tests/bats)
 
 # Installed with @SBINDIR@ replaced by the real sbindir.

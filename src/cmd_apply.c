@@ -521,6 +521,8 @@ static int prune(struct ctx *ctx, struct apply *a)
 	return u.ret;
 }
 
+static int report(struct ctx *ctx, const struct apply *a);
+
 static int execute(struct ctx *ctx, struct apply *a)
 {
 	struct plan_result res;
@@ -541,6 +543,15 @@ static int execute(struct ctx *ctx, struct apply *a)
 				&u, &res);
 	}
 	progress_end(ctx);
+	/*
+	 * The report while everything can still be undone: a caller that
+	 * cannot read what was done (a full disk, a closed pipe) gets
+	 * nothing done.
+	 */
+	if (!ret) {
+		ctx->name[0] = '\0';
+		ret = report(ctx, a);
+	}
 	/* Last, as the one step that cannot be undone: all in one batch. */
 	if (!ret && a->ngone)
 		ret = prune(ctx, a);
@@ -587,12 +598,14 @@ static void report_one(struct ctx *ctx, const struct apply *a,
 	out_text(o, "\n");
 }
 
-static void report(struct ctx *ctx, const struct apply *a)
+/* Printed and flushed: 0, or the failed write recorded. */
+static int report(struct ctx *ctx, const struct apply *a)
 {
 	size_t i;
 
 	if (ctx->quiet)
-		return;
+		return 0;
+	errno = 0;
 	out_arr_open(&ctx->out, NULL);
 	for (i = 0; i < a->n; i++)
 		report_one(ctx, a, a->v[i].name, a->v[i].act, a->v[i].changes);
@@ -600,6 +613,10 @@ static void report(struct ctx *ctx, const struct apply *a)
 		report_one(ctx, a, a->gone[i].ifname, ACT_DELETE, 0);
 	out_arr_close(&ctx->out);
 	out_end(&ctx->out);
+	if (fflush(stdout) || ferror(stdout))
+		return err_sys(ctx, errno ? -errno : -EIO,
+			       "write the report to standard output");
+	return 0;
 }
 
 static void apply_free(struct apply *a)
@@ -663,9 +680,7 @@ int cmd_apply(struct ctx *ctx, int argc, const char **argv)
 	if (ret || (ret = check_twice(ctx, &a)) || (ret = plan_all(ctx, &a)))
 		goto out;
 	ctx->name[0] = '\0';
-	if (!a.dry_run && (ret = execute(ctx, &a)))
-		goto out;
-	report(ctx, &a);
+	ret = a.dry_run ? report(ctx, &a) : execute(ctx, &a);
 out:
 	/* A recorded error keeps its FILE:LINE; the names die with @a. */
 	err_locate(ctx, NULL, 0);

@@ -20,6 +20,7 @@
 #include "ctx.h"
 #include "del.h"
 #include "link.h"
+#include "nl.h"
 #include "macvtap.h"
 #include "opt.h"
 #include "parse.h"
@@ -423,6 +424,25 @@ static void delete_each(struct del *d, bool elsewhere)
 }
 
 /*
+ * The group's RTM_DELLINK failed, but perhaps only its answer was lost:
+ * true if the kernel says that none of the links that were to go is
+ * there any more (then they went, together, as asked).
+ */
+static bool group_went(struct del *d)
+{
+	struct link_info li;
+	size_t k;
+
+	/* A fresh socket: the lost answer may still be on the old one. */
+	nl_close(d->ctx);
+	for (k = 0; k < d->n; k++)
+		if (d->it[k].go && !d->it[k].elsewhere &&
+		    link_get_index(d->ctx, d->it[k].li.ifindex, &li) != -ENODEV)
+			return false;
+	return true;
+}
+
+/*
  * The one kernel batch. 1 when it cannot be used (the caller deletes one
  * by one), 0 when done, -errno when even the way back failed (the
  * devices may be left in our group).
@@ -448,7 +468,7 @@ static int delete_group(struct del *d)
 		goto fallback;
 	ret = link_del_group(d->ctx, d->group);
 	/* -ENODEV: every one was deleted by someone else meanwhile. */
-	if (ret && ret != -ENODEV)
+	if (ret && ret != -ENODEV && !group_went(d))
 		goto fallback;
 	for (k = 0; k < d->n; k++)
 		d->it[k].deleted = d->it[k].go && !d->it[k].elsewhere;

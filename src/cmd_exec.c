@@ -313,12 +313,36 @@ static int find_or_create(struct ctx *ctx, struct exec_opts *o,
 		return ret;
 	if (res.fd >= 0)
 		d->fds[d->nfds++] = res.fd;
+	/* Ours from now on, whatever fails next: cmd_exec deletes it. */
+	if (o->plan.kind == LINK_MACVTAP) {
+		d->created_mvt = res.ifindex;
+		d->li.ifindex = res.ifindex;
+		d->li.kind = LINK_MACVTAP;
+	}
 	ret = link_get(ctx, res.ifname, &d->li);
 	if (ret)
 		return err_sys(ctx, ret, "read back");
-	if (d->li.kind == LINK_MACVTAP)
-		d->created_mvt = d->li.ifindex;
 	return 0;
+}
+
+/*
+ * Deletes the transient macvtap @ifindex. When a request fails, the
+ * kernel is asked whether the link is gone all the same (only its
+ * answer was lost) before trying again: nobody else will delete it.
+ */
+static int delete_transient(struct ctx *ctx, int ifindex)
+{
+	struct link_info li = { 0 };
+	int ret = 0, i;
+
+	for (i = 0; i < 3; i++) {
+		ret = link_del(ctx, ifindex);
+		if (!ret || ret == -ENODEV)
+			return 0;
+		if (link_get_index(ctx, ifindex, &li) == -ENODEV)
+			return 0;
+	}
+	return err_sys(ctx, ret, "delete the transient macvtap");
 }
 
 static int open_tun_queues(struct ctx *ctx, const struct exec_opts *o,
@@ -620,10 +644,7 @@ out:
 	/* A new tap goes with its last descriptor; a macvtap we delete. */
 	close_fds(&d);
 	if (d.created_mvt) {
-		ret = link_del(ctx, d.created_mvt);
-		if (ret && ret != -ENODEV)
-			err_sys(ctx, ret, "delete the transient macvtap");
-		else
+		if (!delete_transient(ctx, d.created_mvt))
 			mvt_forget(ctx, &d.li);
 	}
 	free_argv(av);

@@ -55,6 +55,7 @@ static const uint8_t ifla_types[IFLA_MAX + 1] = {
 	[IFLA_MIN_MTU] = MNL_TYPE_U32,
 	[IFLA_MAX_MTU] = MNL_TYPE_U32,
 	[IFLA_TXQLEN] = MNL_TYPE_U32,
+	[IFLA_CARRIER] = MNL_TYPE_U8,
 	[IFLA_MASTER] = MNL_TYPE_U32,
 	[IFLA_LINK] = MNL_TYPE_U32,
 	[IFLA_OPERSTATE] = MNL_TYPE_U8,
@@ -140,8 +141,11 @@ static void parse_tun(const struct nlattr *data, struct link_info *li)
 		      mnl_attr_get_u8(tb[IFLA_TUN_PERSIST]);
 	li->multi_queue = tb[IFLA_TUN_MULTI_QUEUE] &&
 			  mnl_attr_get_u8(tb[IFLA_TUN_MULTI_QUEUE]);
-	/* The kernel reports queue counts only for multi_queue devices. */
-	li->queues = li->multi_queue ? 0 : 1;
+	/*
+	 * The kernel reports queue counts only for multi_queue devices; a
+	 * single-queue one has carrier exactly while its queue is attached.
+	 */
+	li->queues = !li->multi_queue && li->carrier;
 	if (tb[IFLA_TUN_NUM_QUEUES])
 		li->queues = mnl_attr_get_u32(tb[IFLA_TUN_NUM_QUEUES]);
 	if (tb[IFLA_TUN_NUM_DISABLED_QUEUES])
@@ -252,6 +256,9 @@ static int parse_link(const struct nlmsghdr *nlh, struct link_info *li)
 		li->max_mtu = mnl_attr_get_u32(tb[IFLA_MAX_MTU]);
 	if (tb[IFLA_TXQLEN])
 		li->txqlen = mnl_attr_get_u32(tb[IFLA_TXQLEN]);
+	/* Before IFLA_LINKINFO: a tun/tap's queue count comes from it. */
+	if (tb[IFLA_CARRIER])
+		li->carrier = mnl_attr_get_u8(tb[IFLA_CARRIER]);
 	if (tb[IFLA_MASTER])
 		li->master = (int)mnl_attr_get_u32(tb[IFLA_MASTER]);
 	if (tb[IFLA_LINK])
@@ -578,6 +585,33 @@ static int echo_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/*
+ * The create request failed with @ret, but perhaps only its answer was
+ * lost (a receive failed): the kernel then made the link all the same.
+ * Asks the kernel, on a fresh socket (the lost answer may still be on
+ * the old one), whether a macvtap @name on @lower is there now: it can
+ * only be ours, as the request was exclusive. Returns 0 with @li filled
+ * if so, else @ret. A template's name is unknown: @ret.
+ */
+static int created_anyway(struct ctx *ctx, const char *name, int lower,
+			  int ret, struct link_info *li)
+{
+	struct link_info now = { 0 };
+	char extack[sizeof(ctx->extack)];
+
+	if (ret == -EEXIST || strchr(name, '%'))
+		return ret;
+	memcpy(extack, ctx->extack, sizeof(extack));
+	nl_close(ctx);
+	if (link_get(ctx, name, &now) || now.kind != LINK_MACVTAP ||
+	    now.link != lower) {
+		memcpy(ctx->extack, extack, sizeof(extack));
+		return ret;
+	}
+	*li = now;
+	return 0;
+}
+
 int link_new_macvtap(struct ctx *ctx, const char *name, int lower,
 		     uint32_t mode, const struct link_change *ch,
 		     struct link_info *li)
@@ -611,7 +645,7 @@ int link_new_macvtap(struct ctx *ctx, const char *name, int lower,
 	memset(li, 0, sizeof(*li));
 	ret = nl_request(ctx, nlh, echo_cb, li);
 	if (ret)
-		return ret;
+		return created_anyway(ctx, name, lower, ret, li);
 	if (!li->ifindex && !strchr(name, '%'))
 		return link_get(ctx, name, li);
 	return li->ifindex ? 0 : -EPROTO;

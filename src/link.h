@@ -30,6 +30,7 @@ struct link_info {
 	unsigned short type;		/* ARPHRD_* */
 	unsigned int flags;		/* IFF_UP, ... */
 	uint8_t operstate;
+	bool carrier;			/* IFLA_CARRIER */
 	bool has_mac;
 	uint8_t mac[6];
 	uint32_t mtu, min_mtu, max_mtu;
@@ -43,6 +44,7 @@ struct link_info {
 	bool has_owner, has_group;
 	uint32_t owner, group;
 	bool pi, vnet_hdr, persist, multi_queue;
+	/* Attached now (macvtap: the tx queues, attached or not). */
 	uint32_t queues, disabled_queues;
 
 	/* IFLA_MACVLAN_* */

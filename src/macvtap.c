@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
@@ -171,29 +172,76 @@ static bool is_node(const struct stat *st, dev_t dev)
 	return S_ISCHR(st->st_mode) && st->st_rdev == dev;
 }
 
+/* Where private nodes may be, in the order they are made. */
+static const char *const roots[] = { MVT_RUN_DIR, MVT_DEV_DIR };
+#define N_ROOTS (sizeof(roots) / sizeof(roots[0]))
+
+/*
+ * Whether a node under @dir (or, before it exists, under its parent)
+ * can be opened: not on a filesystem mounted nodev. A directory that
+ * cannot be examined is tried anyway, and mkdir then says why not.
+ */
+static bool nodes_allowed(const char *dir)
+{
+	char parent[32];
+	struct statvfs sv;
+	char *slash;
+
+	if (statvfs(dir, &sv) < 0) {
+		snprintf(parent, sizeof(parent), "%s", dir);
+		slash = strrchr(parent, '/');
+		if (errno != ENOENT || !slash)
+			return true;
+		if (slash == parent)
+			slash++;
+		*slash = '\0';
+		if (statvfs(parent, &sv) < 0)
+			return true;
+	}
+	return !(sv.f_flag & ST_NODEV);
+}
+
+/* The directory private nodes are made in now; NULL if none will do. */
+static const char *private_root(void)
+{
+	size_t i;
+
+	for (i = 0; i < N_ROOTS; i++)
+		if (nodes_allowed(roots[i]))
+			return roots[i];
+	return NULL;
+}
+
 /*
  * The node mvt_node would use now: /dev/tapN if it is @dev, else our
  * private node if it is. *missing tells whether /dev/tapN is absent
  * (worth waiting for) rather than another device's; @st gets the
- * node's inode.
+ * node's inode. -ENOENT if neither is there; another -errno when
+ * /dev/tapN cannot be examined (then nothing else is tried: a node
+ * of ours in its place would be a guess).
  */
 static int find(const struct link_info *li, dev_t dev, char *path,
 		size_t len, bool *missing, struct stat *st)
 {
 	char dir[48];
+	size_t i;
 
 	snprintf(path, len, "/dev/tap%d", li->ifindex);
-	if (stat(path, st) < 0)
-		*missing = errno == ENOENT;
-	else if (is_node(st, dev))
+	*missing = false;
+	if (stat(path, st) < 0) {
+		if (errno != ENOENT)
+			return -errno;
+		*missing = true;
+	} else if (is_node(st, dev)) {
 		return 0;
-	else
-		*missing = false;
+	}
 	if (ns_dir_name(dir, sizeof(dir)))
 		return -ENOENT;
-	snprintf(path, len, MVT_RUN_DIR "/%s/tap%d", dir, li->ifindex);
-	if (!lstat(path, st) && is_node(st, dev))
-		return 0;
+	for (i = 0; i < N_ROOTS; i++) {
+		snprintf(path, len, "%s/%s/tap%d", roots[i], dir, li->ifindex);
+		if (!lstat(path, st) && is_node(st, dev))
+			return 0;
+	}
 	path[0] = '\0';
 	return -ENOENT;
 }
@@ -305,12 +353,13 @@ static void sweep_dir(DIR *d, dev_t dev, bool own, const char *keep)
 	}
 }
 
-static void sweep(const char *own_dir, const char *keep, dev_t dev)
+static void sweep_root(const char *top, const char *own_dir,
+		       const char *keep, dev_t dev)
 {
 	struct dirent *de;
 	DIR *root, *d;
 
-	root = opendir(MVT_RUN_DIR);
+	root = opendir(top);
 	if (!root)
 		return;
 	while ((de = readdir(root))) {
@@ -330,8 +379,16 @@ static void sweep(const char *own_dir, const char *keep, dev_t dev)
 	closedir(root);
 }
 
-static int try_private(const struct link_info *li, dev_t dev, char *path,
-		       size_t len, const char **step)
+static void sweep(const char *own_dir, const char *keep, dev_t dev)
+{
+	size_t i;
+
+	for (i = 0; i < N_ROOTS; i++)
+		sweep_root(roots[i], own_dir, keep, dev);
+}
+
+static int try_private(const char *top, const struct link_info *li,
+		       dev_t dev, char *path, size_t len, const char **step)
 {
 	char dir[48], name[24];
 	struct stat st;
@@ -346,18 +403,18 @@ static int try_private(const struct link_info *li, dev_t dev, char *path,
 	 * 0711 all the way: the node's owner must be able to reach it by
 	 * name, but nobody needs to list whose nodes are there.
 	 */
-	rfd = open_dir(AT_FDCWD, MVT_RUN_DIR, 0711, step);
+	rfd = open_dir(AT_FDCWD, top, 0711, step);
 	if (rfd < 0) {
-		snprintf(path, len, "%s", MVT_RUN_DIR);
+		snprintf(path, len, "%s", top);
 		return rfd;
 	}
 	nfd = open_dir(rfd, dir, 0711, step);
-	snprintf(path, len, MVT_RUN_DIR "/%s", dir);
+	snprintf(path, len, "%s/%s", top, dir);
 	if (nfd < 0) {
 		ret = nfd;
 		goto out;
 	}
-	snprintf(path, len, MVT_RUN_DIR "/%s/%s", dir, name);
+	snprintf(path, len, "%s/%s/%s", top, dir, name);
 	*step = "mknod";
 	if (!mknodat(nfd, name, S_IFCHR | 0600, dev))
 		goto out;
@@ -382,12 +439,17 @@ out:
 static int make_private(struct ctx *ctx, const struct link_info *li,
 			dev_t dev, bool missing, char *path, size_t len)
 {
-	const char *step = "";
+	const char *step = "", *top = private_root();
 	int ret, i;
 
+	if (!top)
+		return err_fail(ctx, -EACCES,
+				"no character device: /dev/tap%d %s, and a private node could not be made: " MVT_RUN_DIR " and " MVT_DEV_DIR " are on filesystems mounted nodev",
+				li->ifindex,
+				missing ? "did not appear" : "is another device's");
 	/* A concurrent del or sweep may remove the directory under us. */
 	for (i = 0; i < 3; i++) {
-		ret = try_private(li, dev, path, len, &step);
+		ret = try_private(top, li, dev, path, len, &step);
 		if (ret != -ENOENT)
 			break;
 	}
@@ -441,6 +503,9 @@ static int node(struct ctx *ctx, const struct link_info *li, char *path,
 			break;
 		sleep_ms(POLL_MS);
 	}
+	if (ret && ret != -ENOENT)
+		return err_fail(ctx, ret, "stat /dev/tap%d: %s", li->ifindex,
+				strerror(-ret));
 	if (ret)
 		ret = make_private(ctx, li, *dev, missing, path, len);
 	return ret;
@@ -649,29 +714,29 @@ int mvt_check_change(struct ctx *ctx, const struct link_info *li,
 	return 0;
 }
 
+static void forget(const char *top, const char *dir,
+		   const struct link_info *li)
+{
+	char path[96];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s/tap%d", top, dir, li->ifindex);
+	if (!lstat(path, &st) && S_ISCHR(st.st_mode))
+		unlink(path);
+	/* Others of this namespace may still be there: then it stays. */
+	snprintf(path, sizeof(path), "%s/%s", top, dir);
+	rmdir(path);
+}
+
 int mvt_forget(struct ctx *ctx, const struct link_info *li)
 {
-	char dir[48], path[96];
-	struct stat st;
-	int ret;
+	char dir[48];
+	size_t i;
 
-	if ((ret = ns_dir_name(dir, sizeof(dir))))
-		return err_sys(ctx, ret, "identify the network namespace");
-	snprintf(path, sizeof(path), MVT_RUN_DIR "/%s/tap%d", dir, li->ifindex);
-	if (lstat(path, &st) < 0) {
-		if (errno == ENOENT)
-			return 0;
-		return err_fail(ctx, -errno, "stat %s: %s", path,
-				strerror(errno));
-	}
-	if (S_ISCHR(st.st_mode) && unlink(path) < 0)
-		return err_fail(ctx, -errno, "remove %s: %s", path,
-				strerror(errno));
-	/* Others of this namespace may still be there: then it stays. */
-	snprintf(path, sizeof(path), MVT_RUN_DIR "/%s", dir);
-	if (rmdir(path) < 0 && errno != ENOTEMPTY && errno != EEXIST &&
-	    errno != ENOENT)
-		return err_fail(ctx, -errno, "remove %s: %s", path,
-				strerror(errno));
+	(void)ctx;
+	if (ns_dir_name(dir, sizeof(dir)))
+		return 0;
+	for (i = 0; i < N_ROOTS; i++)
+		forget(roots[i], dir, li);
 	return 0;
 }

@@ -11,8 +11,13 @@
 struct ctx;
 struct link_info;
 
-/* Private nodes live in MVT_RUN_DIR/netns-<netns cookie>/tap<ifindex>. */
+/*
+ * Private nodes live in MVT_RUN_DIR/netns-<netns cookie>/tap<ifindex>,
+ * or under MVT_DEV_DIR when the filesystem of MVT_RUN_DIR is mounted
+ * nodev (a stock Debian /run), where a node cannot be opened.
+ */
 #define MVT_RUN_DIR "/run/tapctl"
+#define MVT_DEV_DIR "/dev/tapctl"
 /* How long to wait for devtmpfs/udev to make a missing /dev/tapN. */
 #define MVT_WAIT_MS 1000
 
@@ -63,7 +68,11 @@ int mvt_check_change(struct ctx *ctx, const struct link_info *li,
 		     bool set_mode, uint32_t mode, uint32_t mtu);
 /*
  * After @li's link is gone (del, or an add undone): removes the private
- * node tapctl made for it, if there is one.
+ * node tapctl made for it, if there is one. Best effort, and it never
+ * fails: the link is gone already, so a failure here must not make its
+ * command look as if nothing had changed. A node left behind is stale,
+ * as after a link deleted without tapctl, and the next tapctl that
+ * looks for a macvtap node sweeps it.
  */
 int mvt_forget(struct ctx *ctx, const struct link_info *li);
 

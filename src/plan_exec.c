@@ -385,7 +385,9 @@ static int create_tun(struct ctx *ctx, struct run *r)
 	e->fd = r->fd = fd;
 	ctx_set_name(ctx, name);
 	memcpy(r->res->ifname, name, IFNAMSIZ);
-	r->res->ifindex = (int)if_nametoindex(name);
+	/* Every later step names the device by it: 0 would be no device. */
+	if (!(r->res->ifindex = (int)if_nametoindex(name)))
+		return err_sys(ctx, -errno, "look up the new device");
 	e->li.ifindex = r->res->ifindex;
 	e->li.kind = p->kind;
 	memcpy(e->li.ifname, name, IFNAMSIZ);
@@ -581,11 +583,22 @@ static int step_node(struct ctx *ctx, struct run *r)
 {
 	const struct plan *p = r->p;
 	const struct link_info *li;
+	struct link_info now;
 	char node[256];
 
 	if (p->kind != LINK_MACVTAP)
 		return 0;
 	li = r->exists ? &r->dev : &r->u->v[r->made].li;
+	/*
+	 * The node is found by the link's MAC as it is now (mvt_dev tells
+	 * a /sys of another namespace by it): the one the link step set.
+	 */
+	if (r->exists && (p->mask & PLAN_MAC)) {
+		now = r->dev;
+		memcpy(now.mac, p->mac, sizeof(now.mac));
+		now.has_mac = true;
+		li = &now;
+	}
 	if (p->mask & (PLAN_OWNER | PLAN_GROUP))
 		return mvt_chown(ctx, li, p->mask & PLAN_OWNER, p->owner,
 				 p->mask & PLAN_GROUP, p->group);

@@ -47,9 +47,12 @@ int tun_features(unsigned int *features)
 
 	if (fd < 0)
 		return -errno;
-	*features = 0;
+	/*
+	 * A kernel that cannot say is taken to have IFF_VNET_HDR (every
+	 * kernel since 2.6.27), as qemu-bridge-helper does.
+	 */
 	if (ioctl(fd, TUNGETFEATURES, features) < 0)
-		*features = 0;
+		*features = IFF_VNET_HDR;
 	close(fd);
 	return 0;
 }

@@ -92,12 +92,14 @@ load test_helper/tun
 @test "add --group: a member attaches, a non-member cannot" {
 	need_probe
 	tun_open_for_all
+	local probe
+	probe=$(reachable "$TUN_ATTACH")
 	tpc add tap0 --group 65533
 	run -0 nsx setpriv --reuid=65532 --regid=65533 --clear-groups \
-		--inh-caps=-all --bounding-set=-all -- "$TUN_ATTACH" tap0
+		--inh-caps=-all --bounding-set=-all -- "$probe" tap0
 	assert_output "attached tap0: tap persist"
 	run -1 --separate-stderr nsx setpriv --reuid=65532 --regid=65532 \
-		--clear-groups --inh-caps=-all --bounding-set=-all -- "$TUN_ATTACH" tap0
+		--clear-groups --inh-caps=-all --bounding-set=-all -- "$probe" tap0
 	assert_equal "$stderr" "tun-attach: TUNSETIFF: Operation not permitted"
 }
 
@@ -298,6 +300,19 @@ load test_helper/tun
 	run -2 --separate-stderr tpc add tap0 --persist
 	assert_equal "$stderr" "tapctl: add: --persist: unknown option"
 	assert_equal "$(ip -n "$NS" -j link show | jq -r '[.[].ifname] | join(" ")')" "lo br0"
+}
+
+@test "add: a name that cannot be written to stdout undoes the device (exit 1)" {
+	# With %d the caller learns the name only from stdout.
+	run -1 --separate-stderr nsx sh -c 'exec "$1" add "tap%d" --mtu 1400 > /dev/full' sh "$TAPCTL"
+	assert_equal "$stderr" "tapctl: add tap0: write the name to standard output: No space left on device"
+	assert_only_lo
+	run -1 --separate-stderr nsx sh -c 'exec "$1" -j add t0 > /dev/full' sh "$TAPCTL"
+	assert_equal "$stderr" "tapctl: add t0: write the name to standard output: No space left on device"
+	assert_only_lo
+	# -q writes nothing, so nothing can fail.
+	run -0 nsx sh -c 'exec "$1" -q add t0 > /dev/full' sh "$TAPCTL"
+	assert_equal "$(links)" "lo t0"
 }
 
 @test "add never takes over an existing device (exit 1), which stays as it was" {

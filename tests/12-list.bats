@@ -148,15 +148,24 @@ settled_operstate() {
 	assert_equal "$(row t1 | cut -d' ' -f8)" down
 }
 
-@test "list -j queues: attached queues of a multi_queue tap, 1 for single-queue" {
+@test "list -j queues: the queues attached now, 0 when nobody holds the device" {
 	tpc add mq0 --multi-queue >/dev/null
 	tpc add sq0 >/dev/null
 	run -0 tpc -j list
-	assert_equal "$(jq -c 'map({(.ifname): .queues}) | add' <<<"$output")" '{"mq0":0,"sq0":1}'
+	assert_equal "$(jq -c 'map({(.ifname): .queues}) | add' <<<"$output")" '{"mq0":0,"sq0":0}'
 	hold mq0 multi_queue
 	hold mq0 multi_queue
-	run -0 tpc -j list mq0
-	assert_equal "$(jq '.[0].queues' <<<"$output")" 2
+	hold sq0
+	run -0 tpc -j list
+	assert_equal "$(jq -c 'map({(.ifname): .queues}) | add' <<<"$output")" '{"mq0":2,"sq0":1}'
+	# Up or down, the same.
+	nsx ip link set sq0 up
+	run -0 tpc -j list sq0
+	assert_equal "$(jq '.[0].queues' <<<"$output")" 1
+	kill "$HOLD_PID"
+	wait "$HOLD_PID" || true
+	run -0 tpc -j list sq0
+	assert_equal "$(jq '.[0].queues' <<<"$output")" 0
 }
 
 @test "list -d: the processes holding each device, text and JSON" {

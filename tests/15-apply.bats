@@ -437,3 +437,16 @@ half_setup() {
 	assert_line --partial "--dry-run"
 	assert_line --partial "--prune"
 }
+
+@test "a report that cannot be written undoes the apply (exit 1)" {
+	ip -n "$NS" link add veth0 type veth peer name veth1
+	nsx ip tuntap add tap1 mode tap
+	before=$(ns_state)
+	declare_ "tap0 --mtu 1400" "mvt0 --macvtap veth0" "tap1 --txqueuelen 77"
+	run -1 --separate-stderr nsx sh -c 'exec "$1" apply "$2" > /dev/full' sh "$TAPCTL" "$CONF"
+	assert_equal "$stderr" "tapctl: apply: write the report to standard output: No space left on device"
+	assert_equal "$(ns_state)" "$before"
+	# -q reports nothing: nothing to fail.
+	run -0 nsx sh -c 'exec "$1" -q apply "$2" > /dev/full' sh "$TAPCTL" "$CONF"
+	assert_equal "$(link_field tap1 .txqlen)" 77
+}

@@ -25,6 +25,17 @@ setup() {
 	[[ -x $MVT_OPEN && -x $NETNS_COOKIE ]] ||
 		fail "tests/helpers not built: run make check"
 	ip -n "$NS" link add v0 type veth peer name v1
+	# Shell text for a private mount namespace: a /dev of its own,
+	# without any /dev/tapN. Where /run is mounted nodev tapctl's private
+	# nodes go under /dev/tapctl: the host's stays visible there, so that
+	# the test finds them afterwards.
+	DEV_TMPFS='mount -t tmpfs tmpfs /dev || exit 9'
+	if [[ $(private_root) == /dev/tapctl ]]; then
+		mkdir -p -m 0711 /dev/tapctl "$BATS_TEST_TMPDIR/devtapctl"
+		printf -v DEV_TMPFS 'mount --bind /dev/tapctl %q && %s && mkdir /dev/tapctl && mount --move %q /dev/tapctl || exit 9' \
+			"$BATS_TEST_TMPDIR/devtapctl" "${DEV_TMPFS% || exit 9}" \
+			"$BATS_TEST_TMPDIR/devtapctl"
+	fi
 }
 
 teardown() {
@@ -33,10 +44,22 @@ teardown() {
 	common_teardown
 }
 
+# Where tapctl makes private nodes: /run/tapctl, or /dev/tapctl when
+# /run/tapctl (before it exists: /run) is mounted nodev.
+private_root() {
+	local d=/run/tapctl
+	[[ -e $d ]] || d=/run
+	if [[ ,$(findmnt -no OPTIONS -T "$d"), == *,nodev,* ]]; then
+		echo /dev/tapctl
+	else
+		echo /run/tapctl
+	fi
+}
+
 # Where tapctl keeps the private nodes of namespace $1 (by its cookie).
 private_dir() {
 	[[ -e /run/netns/$1 ]] || return 0
-	echo "/run/tapctl/netns-$(ip netns exec "$1" "$NETNS_COOKIE")"
+	echo "$(private_root)/netns-$(ip netns exec "$1" "$NETNS_COOKIE")"
 }
 
 # A second namespace with its own veth pair; gone in teardown.
@@ -131,7 +154,7 @@ check_mode() {
 	node=$(chardev mvt0)
 	assert_equal "$(stat -L -c '%u %g %a' "$node")" "0 100 660"
 	run -0 nsx setpriv --reuid=65533 --regid=65533 --groups=100 \
-		--inh-caps=-all --bounding-set=-all -- "$MVT_OPEN" "$node"
+		--inh-caps=-all --bounding-set=-all -- "$(reachable "$MVT_OPEN")" "$node"
 	assert_output mvt0
 	run -1 nsx_as_uid 65533 "$MVT_OPEN" "$node"
 	assert_output "mvt-open: $node: Permission denied"
@@ -156,7 +179,8 @@ check_mode() {
 	# A /dev of our own where the node comes only after the link, as
 	# udev would make it; tapctl must wait for it, not make its own.
 	run -0 nsx unshare -m sh -c '
-		mount -t tmpfs tmpfs /dev && mknod /dev/null c 1 3 || exit 9
+		'"$DEV_TMPFS"'
+		mknod /dev/null c 1 3 || exit 9
 		(
 			i=0
 			while [ ! -e /sys/class/net/mvt0/macvtap ] && [ $i -lt 200 ]; do
@@ -177,7 +201,7 @@ check_mode() {
 
 @test "add --macvtap: a /dev/tapN of another device gives a private node" {
 	run -0 nsx unshare -m sh -c '
-		mount -t tmpfs tmpfs /dev || exit 9
+		'"$DEV_TMPFS"'
 		for i in 2 3 4 5 6 7 8 9; do mknod /dev/tap$i c 1 3; done
 		"$1" -j add mvt0 --macvtap v0 --user 65534 || exit 8
 		"$1" del mvt0 || exit 7
@@ -195,7 +219,7 @@ check_mode() {
 @test "add --macvtap: no /dev node at all gives a private node that works" {
 	# list, with and without -n, in the same /dev-less mount namespace.
 	run -0 nsx unshare -m sh -c '
-		mount -t tmpfs tmpfs /dev || exit 9
+		'"$DEV_TMPFS"'
 		"$1" -j add mvt0 --macvtap v0 --user 65534 --group 100 || exit 8
 		"$1" -j list mvt0 || exit 7
 		"$1" -n "$2" -j list mvt0' sh "$TAPCTL" "$NS"
@@ -207,7 +231,7 @@ check_mode() {
 	assert_equal "$(jq -r '.[0].chardev' <<< "${lines[2]}")" "$node"
 	assert_equal "$(stat -c '%u %g %a' "$dir" "$node")" \
 		"$(printf '0 0 711\n65534 100 660')"
-	assert_equal "$(stat -c '%u %g %a' /run/tapctl)" "0 0 711"
+	assert_equal "$(stat -c '%u %g %a' "$(private_root)")" "0 0 711"
 	assert_node_is mvt0 "$node"
 	run -0 nsx_as_uid 65534 "$MVT_OPEN" "$node"
 	assert_output mvt0
@@ -216,9 +240,61 @@ check_mode() {
 	assert_only_setup
 }
 
+# Stock Debian mounts /run as a tmpfs with nodev: a node there cannot be
+# opened. Here, a mount namespace with such a /run (the netns names kept,
+# for -n) and a /dev of its own without /dev/tapN: the private node must
+# go where nodes work, and be gone with the link.
+@test "a /run mounted nodev: the private node goes under /dev/tapctl and works" {
+	local open keep=$BATS_TEST_TMPDIR/netns
+	open=$(reachable "$MVT_OPEN")
+	mkdir "$keep"
+	run -0 --separate-stderr nsx unshare -m sh -c '
+		mount --rbind /run/netns "$4" &&
+		mount -t tmpfs -o nodev tmpfs /run && mkdir /run/netns &&
+		mount --move "$4" /run/netns &&
+		mount -t tmpfs tmpfs /dev || exit 9
+		"$1" -j add mvt0 --macvtap v0 --user 65534 || exit 8
+		n=$(cat /sys/class/net/mvt0/ifindex)
+		node=$(echo /dev/tapctl/netns-*/tap$n)
+		echo "$node"
+		stat -c "%u %g %a %F" /dev/tapctl /dev/tapctl/netns-* "$node"
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
+			--inh-caps=-all --bounding-set=-all -- "$3" "$node" || exit 7
+		"$1" set mvt0 --user 65533 --group 100 || exit 6
+		stat -c "%u %g %a" "$node"
+		"$1" -n "$2" -j list mvt0 || exit 5
+		"$1" -n "$2" del mvt0 || exit 4
+		echo "left: $(ls -A /dev/tapctl)"
+		[ ! -e /run/tapctl ] || echo "/run/tapctl made"' \
+		sh "$TAPCTL" "$NS" "$open" "$keep"
+	assert_equal "${#lines[@]}" 9
+	node=${lines[1]}
+	[[ $node == /dev/tapctl/netns-*/tap* ]] || fail "node $node"
+	assert_equal "$(jq -r .chardev <<< "${lines[0]}")" "$node"
+	assert_equal "${lines[2]}" "0 0 711 directory"
+	assert_equal "${lines[3]}" "0 0 711 directory"
+	assert_equal "${lines[4]}" "65534 0 600 character special file"
+	assert_equal "${lines[5]}" mvt0
+	assert_equal "${lines[6]}" "65533 100 660"
+	assert_equal "$(jq -r '.[0].chardev' <<< "${lines[7]}")" "$node"
+	# The node and its directory gone, nothing made under /run.
+	assert_equal "${lines[8]}" "left: "
+	assert_only_setup
+}
+
+@test "/run and /dev both mounted nodev: the private node cannot be made, the link goes" {
+	run -1 --separate-stderr nsx unshare -m sh -c '
+		mount -t tmpfs -o nodev tmpfs /dev &&
+		mount -t tmpfs -o nodev tmpfs /run || exit 9
+		exec "$1" add mvt0 --macvtap v0' sh "$TAPCTL"
+	assert_equal "$stderr" 'tapctl: add mvt0: no character device: /dev/tap4 did not appear, and a private node could not be made: /run/tapctl and /dev/tapctl are on filesystems mounted nodev'
+	assert_output ""
+	assert_only_setup
+}
+
 @test "a private node left by a link deleted without tapctl is swept" {
 	run -0 nsx unshare -m sh -c '
-		mount -t tmpfs tmpfs /dev || exit 9
+		'"$DEV_TMPFS"'
 		exec "$1" -j add mvt0 --macvtap v0 --user 65534' sh "$TAPCTL"
 	old=$(jq -r .chardev <<< "$output")
 	[[ $old == "$(private_dir "$NS")"/* && -c $old ]]
@@ -363,7 +439,7 @@ check_mode() {
 @test "add --macvtap: a node that cannot be made deletes the link again" {
 	# No /dev/tapN ever, and nowhere to make one.
 	run -1 --separate-stderr nsx unshare -m sh -c '
-		mount -t tmpfs tmpfs /dev || exit 9
+		'"$DEV_TMPFS"'
 		mount -t tmpfs -o ro tmpfs /run || exit 9
 		exec "$1" add mvt0 --macvtap v0 --user 65534' sh "$TAPCTL"
 	assert_equal "$stderr" 'tapctl: add mvt0: no character device: /dev/tap4 did not appear, and a private node could not be made: mkdir /run/tapctl: Read-only file system'
@@ -402,6 +478,35 @@ check_mode() {
 	assert_output mvt0
 }
 
+@test "set on a macvtap: --mac with -u, inside ip netns exec" {
+	# The node is found by the link's new MAC, not the one it had.
+	run -0 tpc add mvt0 --macvtap v0
+	node=$(chardev mvt0)
+	run -0 tpc set mvt0 --mac 02:00:00:00:00:05 -u 1002 -g 100
+	assert_equal "$(link_field mvt0 .address)" 02:00:00:00:00:05
+	assert_equal "$(stat -L -c '%u %g %a' "$node")" "1002 100 660"
+	assert_node_is mvt0 "$node"
+}
+
+@test "set on a macvtap: a node that cannot be owned puts mode, MAC and MTU back" {
+	run -0 tpc add mvt0 --macvtap v0 --mtu 1400
+	before=$(link_json mvt0)
+	# No /dev/tapN, and nowhere to make a private node.
+	run -1 --separate-stderr nsx unshare -m sh -c '
+		mount -t tmpfs tmpfs /dev && mount -t tmpfs -o ro tmpfs /run || exit 9
+		exec "$1" set mvt0 --mode vepa --mac 02:00:00:00:00:06 --mtu 1300 --up -u 65534' \
+		sh "$TAPCTL"
+	assert_equal "$stderr" "tapctl: set mvt0: no character device: /dev/tap$(link_field mvt0 .ifindex) did not appear, and a private node could not be made: mkdir /run/tapctl: Read-only file system"
+	assert_equal "$(link_json mvt0 | jq -S 'del(.operstate, .qdisc)')" \
+		"$(jq -S 'del(.operstate, .qdisc)' <<< "$before")"
+}
+
+@test "add --macvtap: a device that cannot be written to stdout goes again" {
+	run -1 --separate-stderr nsx sh -c 'exec "$1" -j add mvt0 --macvtap v0 > /dev/full' sh "$TAPCTL"
+	assert_equal "$stderr" "tapctl: add mvt0: write the name to standard output: No space left on device"
+	assert_only_setup
+}
+
 @test "set on a macvtap: refusals change nothing" {
 	run -0 tpc add mvt0 --macvtap v0 --mtu 1400
 	ip -n "$NS" link add br0 type bridge
@@ -426,7 +531,7 @@ check_mode() {
 @test "del of macvtaps removes their private nodes, then the directory" {
 	# No /dev/tapN in this mount namespace: private nodes for both.
 	run -0 nsx unshare -m sh -c '
-		mount -t tmpfs tmpfs /dev || exit 9
+		'"$DEV_TMPFS"'
 		"$1" add mvt0 --macvtap v0 && "$1" add mvt1 --macvtap v0 &&
 		"$1" -j list' sh "$TAPCTL"
 	dir=$(private_dir "$NS")

@@ -458,7 +458,7 @@ fd={fd
 @test "exec --setuid nobody: ids, no groups, no capabilities, the fd still works" {
 	tpc add tap0
 	nsx ip link set tap0 up
-	run -0 tpc exec --setuid 65534 tap0 -- "$FDR" 3
+	run -0 tpc exec --setuid 65534 tap0 -- "$(reachable "$FDR")" 3
 	assert_line "iff 3 tap0 0x1802"
 	assert_line "uid 65534 65534 65534"
 	assert_line "gid 65534 65534 65534"
@@ -472,7 +472,7 @@ fd={fd
 	# And a frame written as nobody comes out of tap0.
 	nsx "$FRAME" recv tap0 "$ETHERTYPE" 10 > "$BATS_TEST_TMPDIR/recv" 3>&- &
 	wait_for grep -q ready "$BATS_TEST_TMPDIR/recv"
-	run -0 tpc exec --setuid nobody tap0 -- "$FRAME" write '{fd}' "$ETHERTYPE" from-nobody
+	run -0 tpc exec --setuid nobody tap0 -- "$(reachable "$FRAME")" write '{fd}' "$ETHERTYPE" from-nobody
 	wait $!
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/recv")" "ready
 from-nobody"
@@ -480,7 +480,7 @@ from-nobody"
 
 @test "exec --setgid alone: the group changes, the user stays, capabilities go" {
 	tpc add tap0
-	run -0 tpc exec --setgid 100 tap0 -- "$FDR"
+	run -0 tpc exec --setgid 100 tap0 -- "$(reachable "$FDR")"
 	assert_line "uid 0 0 0"
 	assert_line "gid 100 100 100"
 	assert_line "groups"
@@ -492,20 +492,22 @@ from-nobody"
 	tpc add tap0
 	run -125 --separate-stderr tpc exec --setuid 54321 tap0 -- true
 	assert_equal "$stderr" "tapctl: exec tap0: --setuid: uid 54321 has no passwd entry to take a group from: give --setgid too"
-	run -0 tpc exec --setuid 54321 --setgid 54321 tap0 -- "$FDR"
+	run -0 tpc exec --setuid 54321 --setgid 54321 tap0 -- "$(reachable "$FDR")"
 	assert_line "uid 54321 54321 54321"
 	assert_line "gid 54321 54321 54321"
 }
 
 @test "exec privileged for another user: drops to that user; only their devices" {
-	local bin=$BATS_TEST_TMPDIR/tapctl-suid
-	[[ $(findmnt -no OPTIONS --target "$BATS_TEST_TMPDIR") != *nosuid* ]] ||
-		skip "$BATS_TEST_TMPDIR is mounted nosuid"
+	local bin fdr
+	bin=$(reach_dir)/tapctl-suid
+	[[ $(findmnt -no OPTIONS --target "${bin%/*}") != *nosuid* ]] ||
+		skip "${bin%/*} is mounted nosuid"
 	install -m 4755 "$TAPCTL" "$bin"
+	fdr=$(reachable "$FDR")
 	tpc add mine --user 65534
 	tpc add theirs
 	run -0 nsx setpriv --reuid=65534 --regid=65534 --clear-groups \
-		--inh-caps=-all -- "$bin" exec mine -- "$FDR" 3
+		--inh-caps=-all -- "$bin" exec mine -- "$fdr" 3
 	assert_line "iff 3 mine 0x1802"
 	assert_line "uid 65534 65534 65534"
 	assert_line "CapEff 0000000000000000"
@@ -525,7 +527,7 @@ from-nobody"
 	# --create makes the device the caller's.
 	run -0 nsx setpriv --reuid=65534 --regid=65534 --clear-groups \
 		--inh-caps=-all -- "$bin" exec --create new0 -- \
-		sh -c 'cat /sys/class/net/new0/owner; "$0" 3' "$FDR"
+		sh -c 'cat /sys/class/net/new0/owner; "$0" 3' "$fdr"
 	assert_line 65534
 	assert_line "iff 3 new0 0x1002"
 	assert_line "uid 65534 65534 65534"
@@ -533,15 +535,17 @@ from-nobody"
 }
 
 @test "exec privileged for another user: a macvtap whose node is theirs" {
-	local bin=$BATS_TEST_TMPDIR/tapctl-suid
-	[[ $(findmnt -no OPTIONS --target "$BATS_TEST_TMPDIR") != *nosuid* ]] ||
-		skip "$BATS_TEST_TMPDIR is mounted nosuid"
+	local bin fdr
+	bin=$(reach_dir)/tapctl-suid
+	[[ $(findmnt -no OPTIONS --target "${bin%/*}") != *nosuid* ]] ||
+		skip "${bin%/*} is mounted nosuid"
 	install -m 4755 "$TAPCTL" "$bin"
+	fdr=$(reachable "$FDR")
 	add_lower v0
 	tpc add mine --macvtap v0 -u 65534
 	tpc add theirs --macvtap v0
 	run -0 nsx setpriv --reuid=65534 --regid=65534 --clear-groups \
-		--inh-caps=-all -- "$bin" exec mine -- "$FDR" 3
+		--inh-caps=-all -- "$bin" exec mine -- "$fdr" 3
 	assert_line "iff 3 mine 0x5002"
 	assert_line "uid 65534 65534 65534"
 	assert_line "CapEff 0000000000000000"

@@ -193,7 +193,7 @@ HOLD='ip -d -j link show dev "$TAP_IFNAME" | jq -c ".[0] | {master, mtu, mac: .a
 	chmod 0755 "$d"
 	printf 'allow br0\n' > "$d/bridge.conf"
 	chmod 0644 "$d/bridge.conf"
-	ln -s "$TAPCTL" "$d/qemu-bridge-helper"
+	cp "$(readlink -f "$TAPCTL")" "$d/qemu-bridge-helper"
 	tun_mode 0600
 	TAPCTL_BRIDGE_CONF=$d/bridge.conf run -1 --separate-stderr \
 		nsx_as_uid 65534 "$CLIENT" "$d/qemu-bridge-helper" --use-vnet --fd=%fd --br=br0

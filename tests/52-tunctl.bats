@@ -20,7 +20,9 @@ setup() {
 	chmod 0755 "$LINKS"
 	mkdir "$LINKS/real.d" "$LINKS/ours.d"
 	ln -s "$(command -v tunctl)" "$LINKS/real.d/tunctl"
-	ln -s "$(readlink -f "$TAPCTL")" "$LINKS/ours.d/tunctl"
+	# A copy: the tree may be where other users cannot reach (--as).
+	cp "$(readlink -f "$TAPCTL")" "$LINKS/tapctl"
+	ln -s ../tapctl "$LINKS/ours.d/tunctl"
 }
 
 # capture DIR PREP CMD...: in a fresh namespace of its own, runs the
@@ -97,7 +99,7 @@ compare() {
 		shift 2
 	done
 	rm -rf "$BATS_TEST_TMPDIR/cmp"
-	TAPCTL=$TAPCTL LINKS=$LINKS TUN_MODE=$tun_mode bash -c \
+	TAPCTL=$LINKS/tapctl LINKS=$LINKS TUN_MODE=$tun_mode bash -c \
 		"$(declare -f capture same_results _compare); _compare \"\$@\"" _ \
 		"$BATS_TEST_TMPDIR/cmp" "$links" "$prep" ${#as[@]} "${as[@]}" "$@" >&2 ||
 		fail "real tunctl and tapctl differ (diff above) for: $*"

@@ -324,22 +324,31 @@ zsh_complete() {
 	mkdir -p "$BATS_TEST_TMPDIR/bin"
 	ln -sf "$TAPCTL" "$BATS_TEST_TMPDIR/bin/tapctl"
 	cat >"$BATS_TEST_TMPDIR/complete.zsh" <<'ZSH'
+# Every step waits for zsh to say that it is done, never for time: a
+# marker when the line editor starts reading a line (characters typed
+# before it does are read by the terminal's cooked mode, and a TAB then
+# may not complete), and one when the completion has been listed.
 zmodload zsh/zpty || exit 1
 zpty z zsh -f -i || exit 1
 zpty -w z "PS1='' PROMPT_EOL_MARK=''; PATH=${(q)2}:\$PATH"
 # The dump, shared by the file's tests, saves compinit's scan of fpath.
 zpty -w z "fpath=(${(q)1} \$fpath); autoload -Uz compinit; compinit -u -d ${(q)4}"
 zpty -w z "zstyle ':completion:*' format '<%d>'; LISTMAX=10000"
-zpty -w z "unsetopt automenu listambiguous; bindkey '^I' complete-word"
-# The quotes keep the typed command from matching what it prints.
-zpty -w z "print @@RE''ADY@@"
-zpty -r z out '*@@READY@@*' || exit 1
+zpty -w z "unsetopt automenu listambiguous"
+# The quotes keep the typed text from matching what zsh prints.
+zpty -w z "zle-line-init() { print -rn -- '@@ZL''E@@' }; zle -N zle-line-init"
+zpty -w z "t-complete() { zle complete-word; zle -R; print -rn -- '@@LIS''TED@@' }"
+zpty -w z "zle -N t-complete; bindkey '^I' t-complete; print @@RE''ADY@@"
+zpty -r z out '*@@READY@@*@@ZLE@@' || exit 1
 zpty -w -n z "$3"$'\t'
-# ^U drops the line; the listing comes before the marker.
+zpty -r z out '*@@LISTED@@' || exit 1
+all=$out
+# ^U drops the line.
 zpty -w z $'\x15'"print @@DO''NE@@"
 zpty -r z out '*@@DONE@@*' || exit 1
 zpty -d z
-print -r -- "${out//$'\r'/}"
+all+=$out
+print -r -- "${all//$'\r'/}"
 ZSH
 	run -0 timeout 60 zsh -f "$BATS_TEST_TMPDIR/complete.zsh" \
 		"$BATS_TEST_DIRNAME/../completions" "$BATS_TEST_TMPDIR/bin" "$1" \

@@ -24,7 +24,13 @@
 #   assert_only_lo         $NS holds exactly one link, lo
 #   assert_no_link NAME    $NS has no link NAME
 #   as_uid UID CMD...      CMD as UID:UID, no groups, no capabilities (host ns;
-#                          use nsx_as_uid to run inside $NS)
+#                          use nsx_as_uid to run inside $NS); a CMD given as
+#                          a path runs from a copy that UID can reach
+#   reach_dir              a directory every user can reach (0755, under
+#                          /tmp), made for this test; teardown removes it
+#   reachable FILE         prints the path of a copy of FILE in reach_dir:
+#                          the tree may sit where other users cannot go
+#                          (a clone in root's 0700 home)
 #   as_uid_setuid UID CMD... the same, but keeping the bounding set so that a
 #                          setuid-root or file-capability binary gains privilege
 #   need_cmd CMD           skip unless CMD is installed
@@ -84,6 +90,10 @@ common_teardown() {
 		eval "${_TAPCTL_DEFER[i]}" || true
 	done
 	_TAPCTL_DEFER=()
+	if [[ -n ${BATS_TEST_TMPDIR:-} && -s $BATS_TEST_TMPDIR/reach_dir ]]; then
+		rm -rf "$(<"$BATS_TEST_TMPDIR/reach_dir")"
+		rm -f "$BATS_TEST_TMPDIR/reach_dir"
+	fi
 	# $NS and every new_ns of this test ($$ is the same in subshells).
 	if [[ -f $BATS_FILE_TMPDIR/namespaces ]]; then
 		while read -r ns; do
@@ -187,18 +197,57 @@ assert_no_link() {
 	fi
 }
 
+# Programs run as another user must not live under a directory that user
+# cannot search: the bats temporary directories are 0700, and so may be
+# the tree itself. One directory per test, recorded in a file so that
+# a call inside $(...) and teardown see the same one.
+reach_dir() {
+	local rec=$BATS_TEST_TMPDIR/reach_dir d
+	if [[ -s $rec ]]; then
+		cat "$rec"
+		return 0
+	fi
+	d=$(mktemp -d /tmp/tapctl-reach.XXXXXX) || return 1
+	chmod 0755 "$d"
+	echo "$d" > "$rec"
+	echo "$d"
+}
+
+reachable() {
+	local d f
+	d=$(reach_dir) || return 1
+	f=$d/${1##*/}
+	if [[ ! -e $f ]]; then
+		cp "$(readlink -f "$1")" "$f" && chmod 0755 "$f" || return 1
+	fi
+	echo "$f"
+}
+
+# $1 as a program to run as another user: a copy if it is a path.
+_as_prog() {
+	if [[ $1 == */* ]]; then
+		reachable "$1"
+	else
+		echo "$1"
+	fi
+}
+
 as_uid() {
-	local uid=$1
+	local uid=$1 prog
+	shift
+	prog=$(_as_prog "$1") || return 1
 	shift
 	setpriv --reuid="$uid" --regid="$uid" --clear-groups \
-		--inh-caps=-all --bounding-set=-all -- "$@"
+		--inh-caps=-all --bounding-set=-all -- "$prog" "$@"
 }
 
 nsx_as_uid() {
-	local uid=$1
+	local uid=$1 prog
+	shift
+	prog=$(_as_prog "$1") || return 1
 	shift
 	nsx setpriv --reuid="$uid" --regid="$uid" --clear-groups \
-		--inh-caps=-all --bounding-set=-all -- "$@"
+		--inh-caps=-all --bounding-set=-all -- "$prog" "$@"
 }
 
 # An empty bounding set would stop a setuid-root or file-capability tapctl
