@@ -20,21 +20,6 @@ setup() {
 }
 
 # Polls (10 s at most) until CMD succeeds.
-wait_for() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	fail "timed out waiting for: $*"
-}
-
-# tapctl in $NS in the background, without bats's fd 3; BGPID is its pid.
-bg_tpc() {
-	ip netns exec "$NS" "$TAPCTL" "$@" 3>&- &
-	BGPID=$!
-}
-
 bridge_up() {
 	ip -n "$NS" link add "$1" type bridge
 	ip -n "$NS" link set "$1" up

@@ -29,23 +29,6 @@ teardown() {
 }
 
 # Polls (10 s at most) until CMD succeeds.
-wait_for() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	fail "timed out waiting for: $*"
-}
-
-# tapctl inside $NS in the background, BGPID its pid: ip netns exec and
-# tapctl exec both exec, so that is PROGRAM's pid in the end (or, for a
-# transient macvtap, tapctl's as PROGRAM's parent).
-bg_tpc() {
-	ip netns exec "$NS" "$TAPCTL" "$@" 3>&- &
-	BGPID=$!
-}
-
 # A lower link for macvtaps: a veth NAME, up, with its peer NAMEp.
 add_lower() {
 	ip -n "$NS" link add "$1" type veth peer name "$1p"

@@ -53,15 +53,6 @@ port_vlans() {
 }
 
 # Polls (10 s at most, a VM under TCG is slow) until CMD succeeds.
-wait_for() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	fail "timed out waiting for: $*"
-}
-
 # recv_bg NAME IFNAME [VID:|any:]ETHERTYPE [SECONDS]: `frame recv` in $NS,
 # in the background (SECONDS 30: it ends at the first matching frame);
 # its output goes to $BATS_TEST_TMPDIR/NAME, its status to NAME.rc.

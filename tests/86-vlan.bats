@@ -23,15 +23,6 @@ setup() {
 }
 
 # Polls (20 s at most: a VM under TCG is slow) until CMD succeeds.
-wait_for() {
-	local i
-	for ((i = 0; i < 200; i++)); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	fail "timed out waiting for: $*"
-}
-
 # "VID FLAGS" per VLAN of PORT, one a line, as the bridge reports them.
 port_vlans() {
 	bridge -n "$NS" -j vlan show dev "$1" |

@@ -34,6 +34,8 @@
 #   as_uid_setuid UID CMD... the same, but keeping the bounding set so that a
 #                          setuid-root or file-capability binary gains privilege
 #   need_cmd CMD           skip unless CMD is installed
+#   wait_for CMD...        poll CMD until it succeeds (20 s at most)
+#   bg_tpc ARGS...         tapctl in $NS in the background; BGPID its pid
 #   defer CMD...           run CMD in teardown (last registered runs first)
 #   tun_open_for_all       chmod 0666 /dev/net/tun until teardown
 #   tun_mode MODE          chmod MODE /dev/net/tun until teardown
@@ -257,6 +259,25 @@ as_uid_setuid() {
 	shift
 	setpriv --reuid="$uid" --regid="$uid" --clear-groups \
 		--inh-caps=-all -- "$@"
+}
+
+# wait_for CMD...: polls CMD (bounded, 20 s) until it succeeds.
+wait_for() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	fail "timed out waiting for: $*"
+}
+
+# tapctl inside $NS in the background, without bats's fd 3; BGPID is its
+# pid: ip netns exec and tapctl exec both exec, so that is PROGRAM's pid
+# in the end (or, for a transient macvtap, tapctl's as PROGRAM's parent).
+bg_tpc() {
+	ip netns exec "$NS" "$TAPCTL" "$@" 3>&- &
+	# shellcheck disable=SC2034 # read by the test files
+	BGPID=$!
 }
 
 need_cmd() {
