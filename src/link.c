@@ -563,7 +563,11 @@ void link_change_inverse(const struct link_info *old,
 	}
 }
 
-int link_del(struct ctx *ctx, int ifindex)
+/*
+ * One RTM_DELLINK: of the link @ifindex, or of every link of *@group.
+ * Never a group by default: group 0 holds every link.
+ */
+static int del_msg(struct ctx *ctx, int ifindex, const uint32_t *group)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -573,7 +577,14 @@ int link_del(struct ctx *ctx, int ifindex)
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = ifindex;
+	if (group)
+		mnl_attr_put_u32(nlh, IFLA_GROUP, *group);
 	return nl_request(ctx, nlh, NULL, NULL);
+}
+
+int link_del(struct ctx *ctx, int ifindex)
+{
+	return del_msg(ctx, ifindex, NULL);
 }
 
 static int echo_cb(const struct nlmsghdr *nlh, void *data)
@@ -729,13 +740,5 @@ int link_set_group_many(struct ctx *ctx, size_t n, const int *ifindex,
 
 int link_del_group(struct ctx *ctx, uint32_t group)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct ifinfomsg *ifi;
-
-	nlh->nlmsg_type = RTM_DELLINK;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	mnl_attr_put_u32(nlh, IFLA_GROUP, group);
-	return nl_request(ctx, nlh, NULL, NULL);
+	return del_msg(ctx, 0, &group);
 }
