@@ -36,34 +36,92 @@ static int collect(const struct link_info *li, void *data)
 	return 0;
 }
 
-static bool wanted(const struct link_info *li, const char **names)
+/* A NAME asked for, and the link of that name (NULL if none). */
+struct want {
+	const char *name;
+	const struct link_info *li;
+};
+
+/* The NAMEs, sorted and each once: one lookup per link, not per pair. */
+struct wants {
+	struct want *v;
+	size_t n;
+};
+
+static int cmp_want(const void *a, const void *b)
+{
+	return strcmp(((const struct want *)a)->name,
+		      ((const struct want *)b)->name);
+}
+
+static struct want *want_find(const struct wants *w, const char *name)
+{
+	const struct want key = { name, NULL };
+
+	return w->n ? bsearch(&key, w->v, w->n, sizeof(*w->v), cmp_want) : NULL;
+}
+
+static int cmp_index(const void *a, const void *b)
+{
+	int x = ((const struct link_info *)a)->ifindex;
+	int y = ((const struct link_info *)b)->ifindex;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The links in ifindex order (the kernel dumps them so since Linux 6.6,
+ * by hash bucket before), and each NAME matched with its link.
+ */
+static int index_links(struct links *l, const char **names, struct wants *w)
+{
+	struct want *hit;
+	size_t i, k = 0;
+
+	for (i = 1; i < l->n && l->v[i - 1].ifindex < l->v[i].ifindex; i++)
+		;
+	if (i < l->n)
+		qsort(l->v, l->n, sizeof(*l->v), cmp_index);
+	for (i = 0; names && names[i]; i++)
+		;
+	if (!i)
+		return 0;
+	w->v = calloc(i, sizeof(*w->v));
+	if (!w->v)
+		return -ENOMEM;
+	for (i = 0; names[i]; i++)
+		w->v[i].name = names[i];
+	qsort(w->v, i, sizeof(*w->v), cmp_want);
+	for (w->n = i, i = 0; i < w->n; i++)
+		if (!k || strcmp(w->v[k - 1].name, w->v[i].name))
+			w->v[k++] = w->v[i];
+	w->n = k;
+	for (i = 0; i < l->n; i++)
+		if ((hit = want_find(w, l->v[i].ifname)))
+			hit->li = &l->v[i];
+	return 0;
+}
+
+static bool wanted(const struct link_info *li, const struct wants *w)
 {
 	if (!link_managed(li))
 		return false;
-	if (!names || !names[0])
-		return true;
-	for (; *names; names++)
-		if (!strcmp(*names, li->ifname))
-			return true;
-	return false;
+	return !w->n || want_find(w, li->ifname);
 }
 
 /* Every NAME asked for must be a device tapctl manages. */
-static int check_names(struct ctx *ctx, const struct links *l,
+static int check_names(struct ctx *ctx, const struct wants *w,
 		       const char **names)
 {
 	const char *why;
-	size_t i;
 	int ret;
 
 	for (; names && *names; names++) {
 		ctx_set_name(ctx, *names);
 		if (parse_ifname(*names, false, &why))
 			return err_usage(ctx, "%s", why);
-		for (i = 0; i < l->n && strcmp(l->v[i].ifname, *names); i++)
-			;
 		if ((ret = resolve_found(ctx, *names, 0,
-					 i < l->n ? &l->v[i] : NULL)))
+					 want_find(w, *names)->li)))
 			return ret;
 	}
 	ctx->name[0] = '\0';
@@ -71,8 +129,8 @@ static int check_names(struct ctx *ctx, const struct links *l,
 }
 
 /* The rows to print, in ifindex order. */
-static int gather(struct ctx *ctx, const struct links *l, const char **names,
-		  struct list_row **rows, size_t *n)
+static int gather(struct ctx *ctx, const struct links *l,
+		  const struct wants *w, struct list_row **rows, size_t *n)
 {
 	size_t i;
 	int ret;
@@ -82,7 +140,7 @@ static int gather(struct ctx *ctx, const struct links *l, const char **names,
 	if (!*rows)
 		return err_sys(ctx, -ENOMEM, NULL);
 	for (i = 0; i < l->n; i++) {
-		if (!wanted(&l->v[i], names))
+		if (!wanted(&l->v[i], w))
 			continue;
 		if ((ret = list_gather(ctx, &l->v[i], l->v, l->n, &(*rows)[*n])))
 			return ret;
@@ -123,6 +181,7 @@ int cmd_list(struct ctx *ctx, int argc, const char **argv)
 		POPT_TABLEEND
 	};
 	struct links l = { 0 };
+	struct wants w = { 0 };
 	struct holders h = { 0 };
 	struct list_row *rows = NULL;
 	const char **names;
@@ -146,10 +205,14 @@ int cmd_list(struct ctx *ctx, int argc, const char **argv)
 		err_sys(ctx, ret, "dump links");
 		goto out;
 	}
-	/* -q: the exit status alone says whether every NAME is a device. */
-	if ((ret = check_names(ctx, &l, names)) || ctx->quiet)
+	if ((ret = index_links(&l, names, &w))) {
+		err_sys(ctx, ret, NULL);
 		goto out;
-	if ((ret = gather(ctx, &l, names, &rows, &n)) ||
+	}
+	/* -q: the exit status alone says whether every NAME is a device. */
+	if ((ret = check_names(ctx, &w, names)) || ctx->quiet)
+		goto out;
+	if ((ret = gather(ctx, &l, &w, &rows, &n)) ||
 	    (details && (ret = holders(ctx, rows, n, &h))))
 		goto out;
 	list_print_header(&ctx->out);
@@ -160,6 +223,7 @@ int cmd_list(struct ctx *ctx, int argc, const char **argv)
 	out_end(&ctx->out);
 out:
 	free(l.v);
+	free(w.v);
 	free(rows);
 	holder_free(&h);
 	poptFreeContext(pc);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -46,21 +47,25 @@ static const char *F(int c, bool num)
 	return f;
 }
 
+static int cmp_ifindex(const void *key, const void *elem)
+{
+	int a = *(const int *)key, b = ((const struct link_info *)elem)->ifindex;
+
+	return (a > b) - (a < b);
+}
+
 static void name_of(struct ctx *ctx, int ifindex, const struct link_info *all,
 		    size_t n, char buf[IFNAMSIZ])
 {
-	size_t i;
+	const struct link_info *hit;
 
 	buf[0] = '\0';
 	if (!ifindex)
 		return;
-	for (i = 0; i < n; i++) {
-		if (all[i].ifindex == ifindex) {
-			memcpy(buf, all[i].ifname, IFNAMSIZ);
-			return;
-		}
-	}
-	if (link_name(ctx, ifindex, buf))
+	hit = n ? bsearch(&ifindex, all, n, sizeof(*all), cmp_ifindex) : NULL;
+	if (hit)
+		memcpy(buf, hit->ifname, IFNAMSIZ);
+	else if (link_name(ctx, ifindex, buf))
 		snprintf(buf, IFNAMSIZ, "if%d", ifindex);
 }
 
@@ -91,16 +96,22 @@ struct port_rows {
 	size_t n;
 };
 
+static int cmp_row(const void *key, const void *elem)
+{
+	int a = *(const int *)key, b = ((const struct list_row *)elem)->li.ifindex;
+
+	return (a > b) - (a < b);
+}
+
 static int port_cb(int ifindex, const struct brport *bp, void *data)
 {
 	struct port_rows *pr = data;
-	size_t i;
+	struct list_row *row;
 
-	for (i = 0; i < pr->n; i++) {
-		if (pr->rows[i].li.ifindex == ifindex) {
-			pr->rows[i].is_port = true;
-			pr->rows[i].port = *bp;
-		}
+	row = bsearch(&ifindex, pr->rows, pr->n, sizeof(*pr->rows), cmp_row);
+	if (row) {
+		row->is_port = true;
+		row->port = *bp;
 	}
 	return 0;
 }

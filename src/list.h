@@ -33,14 +33,16 @@ struct list_row {
 
 /*
  * Fills @row for @li. Names of other links come from @all (@n links of
- * one dump) when they are there, else from one lookup each.
+ * one dump, in ifindex order) when they are there, else from one lookup
+ * each.
  */
 int list_gather(struct ctx *ctx, const struct link_info *li,
 		const struct link_info *all, size_t n, struct list_row *row);
 
 /*
  * The bridge-port settings of the rows that are ports, from one
- * AF_BRIDGE dump for them all (none if no row has a master).
+ * AF_BRIDGE dump for them all (none if no row has a master). @rows are
+ * in ifindex order, each ifindex once.
  */
 int list_gather_ports(struct ctx *ctx, struct list_row *rows, size_t n);
 

@@ -64,6 +64,27 @@ row() { awk -v n="$1" '$1 == n { $1 = $1; print }' <<<"$output"; }
 	assert_equal "$(jq -r 'map(.ifname) | join(" ")' <<<"$output")" t2
 }
 
+@test "list: 300 ports of three bridges and 300 NAMEs, each row matched to its own link" {
+	local i b
+	for b in 0 1 2; do ip -n "$NS" link add "br$b" type bridge; done
+	# Every fifth one isolated, so that each row's port settings show.
+	for i in $(seq 0 299); do
+		echo "add p$i --bridge br$((i % 3))$( ((i % 5 == 4)) && echo ' --isolated')"
+	done >"$BATS_TEST_TMPDIR/b"
+	tpc -b "$BATS_TEST_TMPDIR/b" >/dev/null
+	run -0 tpc -j list
+	assert_equal "$(jq -r 'map("\(.ifname) \(.master) \(.isolated)") | .[]' <<<"$output" | sort)" \
+		"$(nsx ip -d -j link show | jq -r '.[] | select(.linkinfo.info_kind == "tun")
+			| "\(.ifname) \(.master) \(.linkinfo.info_slave_data.isolated)"' | sort)"
+	assert_equal "$(jq -c "[length, map(select(.isolated)) | length, (map(.master) | unique)]" <<<"$output")" '[300,60,["br0","br1","br2"]]'
+	# NAMEs out of order and twice: each row once, in ifindex order.
+	run -0 tpc -j list $(seq 299 -1 0 | sed 's/^/p/') p7 p7
+	assert_equal "$(jq -r 'map(.ifname) | join(" ")' <<<"$output")" \
+		"$(seq 0 299 | sed 's/^/p/' | paste -sd ' ')"
+	run -1 --separate-stderr tpc list $(seq 0 299 | sed 's/^/p/') p300
+	assert_equal "$stderr" "tapctl: list p300: no such device"
+}
+
 @test "list NAME of a missing device or another kind: exit 1; a bad name: exit 2" {
 	ip -n "$NS" link add br0 type bridge
 	tpc add t1 >/dev/null
