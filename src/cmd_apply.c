@@ -53,6 +53,7 @@ struct apply {
 	size_t nfiles;
 	struct decl *v;
 	size_t n, cap;
+	struct decl **byname;		/* &v[i], sorted by name */
 	struct link_info *links;	/* the dump, sorted by name */
 	size_t nlinks;
 	struct link_info *gone;		/* --prune: to delete */
@@ -248,29 +249,29 @@ static int cmp_decl(const void *x, const void *y)
 	return *a < *b ? -1 : *a > *b;
 }
 
+/* Sorts the declarations by name (a->byname) and refuses a name twice. */
 static int check_twice(struct ctx *ctx, struct apply *a)
 {
 	struct decl **s;
 	size_t i;
-	int ret = 0;
 
-	if (a->n < 2)
+	if (!a->n)
 		return 0;
 	if (!(s = malloc(a->n * sizeof(*s))))
 		return err_sys(ctx, -ENOMEM, NULL);
 	for (i = 0; i < a->n; i++)
 		s[i] = &a->v[i];
 	qsort(s, a->n, sizeof(*s), cmp_decl);
-	for (i = 1; i < a->n && !ret; i++) {
+	a->byname = s;
+	for (i = 1; i < a->n; i++) {
 		if (strcmp(s[i - 1]->name, s[i]->name))
 			continue;
 		at_line(ctx, s[i]->file, s[i]->line);
 		ctx_set_name(ctx, s[i]->name);
-		ret = err_usage(ctx, "declared twice (first at %s:%u)",
-				s[i - 1]->file, s[i - 1]->line);
+		return err_usage(ctx, "declared twice (first at %s:%u)",
+				 s[i - 1]->file, s[i - 1]->line);
 	}
-	free(s);
-	return ret;
+	return 0;
 }
 
 static int collect(const struct link_info *li, void *data)
@@ -407,15 +408,15 @@ static int plan_decl(struct ctx *ctx, struct apply *a, struct decl *d)
 	return plan_existing(ctx, a, d);
 }
 
+static int cmp_decl_name(const void *key, const void *elem)
+{
+	return strcmp(key, (*(const struct decl *const *)elem)->name);
+}
+
 static bool declared(const struct apply *a, const char *name)
 {
-	size_t i;
-
-	/* Called for the few marked devices only: a scan is fine. */
-	for (i = 0; i < a->n; i++)
-		if (!strcmp(a->v[i].name, name))
-			return true;
-	return false;
+	return a->n && bsearch(name, a->byname, a->n, sizeof(*a->byname),
+			       cmp_decl_name);
 }
 
 static int find_gone(struct ctx *ctx, struct apply *a)
@@ -629,6 +630,7 @@ static void apply_free(struct apply *a)
 		free(a->files[i]);
 	free(a->files);
 	free(a->v);
+	free(a->byname);
 	free(a->links);
 	free(a->gone);
 	free(a->ports);
