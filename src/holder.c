@@ -149,13 +149,22 @@ static bool fd_iff(int pid, int fd, char ifname[IFNAMSIZ])
 	return found;
 }
 
-/* The macvtap, of those asked for, that descriptor @fd is open on. */
+static int cmp_dev(const void *a, const void *b)
+{
+	dev_t x = ((const struct holder_dev *)a)->dev;
+	dev_t y = ((const struct holder_dev *)b)->dev;
+
+	return (x > y) - (x < y);
+}
+
+/* The macvtap, of those asked for (sorted), that descriptor @fd is open on. */
 static const char *fd_chardev(int pid, int fd, const struct holder_dev *devs,
 			      size_t ndevs)
 {
 	char path[64], target[2];
+	struct holder_dev key = { 0 };
+	const struct holder_dev *hit;
 	struct stat st;
-	size_t i;
 
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
 	/* Sockets, pipes and anon inodes have no path and no device. */
@@ -163,10 +172,9 @@ static const char *fd_chardev(int pid, int fd, const struct holder_dev *devs,
 		return NULL;
 	if (stat(path, &st) < 0 || !S_ISCHR(st.st_mode))
 		return NULL;
-	for (i = 0; i < ndevs; i++)
-		if (devs[i].dev == st.st_rdev)
-			return devs[i].ifname;
-	return NULL;
+	key.dev = st.st_rdev;
+	hit = bsearch(&key, devs, ndevs, sizeof(*devs), cmp_dev);
+	return hit ? hit->ifname : NULL;
 }
 
 struct scan {
@@ -209,22 +217,62 @@ static int scan_pid(struct scan *sc, int pid)
 	return ret;
 }
 
+static int cmp_holder(const void *a, const void *b)
+{
+	const struct holder *x = a, *y = b;
+	int c = strcmp(x->ifname, y->ifname);
+
+	if (c)
+		return c;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return (x->fd > y->fd) - (x->fd < y->fd);
+}
+
 int holder_scan(struct holders *h, const struct holder_dev *devs,
 		size_t ndevs)
 {
-	struct scan sc = { h, devs, ndevs, { 0 } };
+	struct scan sc = { h, NULL, ndevs, { 0 } };
+	struct holder_dev *sorted = NULL;
 	struct dirent *de;
 	DIR *d;
 	int ret = 0;
 
 	if (stat("/proc/self/ns/net", &sc.self) < 0)
 		return -errno;
+	if (ndevs) {
+		if (!(sorted = malloc(ndevs * sizeof(*sorted))))
+			return -ENOMEM;
+		memcpy(sorted, devs, ndevs * sizeof(*sorted));
+		qsort(sorted, ndevs, sizeof(*sorted), cmp_dev);
+		sc.devs = sorted;
+	}
 	d = opendir("/proc");
-	if (!d)
-		return -errno;
+	if (!d) {
+		ret = -errno;
+		free(sorted);
+		return ret;
+	}
 	while (!ret && (de = readdir(d)))
 		if (proc_num(de->d_name) > 0)
 			ret = scan_pid(&sc, proc_num(de->d_name));
 	closedir(d);
+	free(sorted);
+	if (!ret && h->n)
+		qsort(h->v, h->n, sizeof(*h->v), cmp_holder);
 	return ret;
+}
+
+const struct holder *holder_first(const struct holders *h, const char *ifname)
+{
+	size_t lo = 0, hi = h->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(h->v[mid].ifname, ifname) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < h->n && !strcmp(h->v[lo].ifname, ifname) ? &h->v[lo] : NULL;
 }

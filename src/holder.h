@@ -30,11 +30,14 @@ struct holder_dev {
  * of the caller's network namespace (found through the "iff:" line of
  * /proc/PID/fdinfo, which names the device but not its namespace), and
  * every descriptor open on one of the @ndevs character devices @devs
- * (macvtaps: their device numbers are unique across namespaces).
+ * (macvtaps: their device numbers are unique across namespaces), in
+ * order of device name, then pid, then descriptor.
  * Returns 0 or -errno; holder_free() in both cases.
  */
 int holder_scan(struct holders *h, const struct holder_dev *devs,
 		size_t ndevs);
+/* The first holder of device @ifname in @h, or NULL if none holds it. */
+const struct holder *holder_first(const struct holders *h, const char *ifname);
 void holder_free(struct holders *h);
 /* A close-on-exec duplicate of descriptor @fd of process @pid, or -errno. */
 int holder_dup(int pid, int fd);

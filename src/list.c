@@ -156,32 +156,21 @@ static const char *or_null(const char *s)
 	return s[0] ? s : NULL;
 }
 
-/* Each process once, however many queues of the device it holds. */
-static bool seen_before(const struct holders *h, size_t i)
-{
-	size_t j;
-
-	for (j = 0; j < i; j++)
-		if (h->v[j].pid == h->v[i].pid &&
-		    !strcmp(h->v[j].ifname, h->v[i].ifname))
-			return true;
-	return false;
-}
-
 static void print_holders(struct out *o, const struct link_info *li,
 			  const struct holders *hs)
 {
+	const struct holder *h;
 	char text[64];
 	bool any = false;
-	size_t i;
 
 	if (!hs)
 		return;
 	out_arr_open(o, "holders");
-	for (i = 0; i < hs->n; i++) {
-		const struct holder *h = &hs->v[i];
-
-		if (strcmp(h->ifname, li->ifname) || seen_before(hs, i))
+	/* Sorted by name, then pid: each process once, however many queues. */
+	for (h = holder_first(hs, li->ifname);
+	     h && h < hs->v + hs->n && !strcmp(h->ifname, li->ifname); h++) {
+		if (h > hs->v && h[-1].pid == h->pid &&
+		    !strcmp(h[-1].ifname, h->ifname))
 			continue;
 		snprintf(text, sizeof(text), "%s%s(%d)",
 			 any ? " " : "\n    held by: ", h->comm, h->pid);

@@ -76,7 +76,7 @@ row() { awk -v n="$1" '$1 == n { $1 = $1; print }' <<<"$output"; }
 	assert_equal "$(jq -r 'map("\(.ifname) \(.master) \(.isolated)") | .[]' <<<"$output" | sort)" \
 		"$(nsx ip -d -j link show | jq -r '.[] | select(.linkinfo.info_kind == "tun")
 			| "\(.ifname) \(.master) \(.linkinfo.info_slave_data.isolated)"' | sort)"
-	assert_equal "$(jq -c "[length, map(select(.isolated)) | length, (map(.master) | unique)]" <<<"$output")" '[300,60,["br0","br1","br2"]]'
+	assert_equal "$(jq -c "[length, (map(select(.isolated)) | length), (map(.master) | unique)]" <<<"$output")" '[300,60,["br0","br1","br2"]]'
 	# NAMEs out of order and twice: each row once, in ifindex order.
 	run -0 tpc -j list $(seq 299 -1 0 | sed 's/^/p/') p7 p7
 	assert_equal "$(jq -r 'map(.ifname) | join(" ")' <<<"$output")" \
@@ -212,6 +212,14 @@ settled_operstate() {
 	# Without -d there is no holders key.
 	run -0 tpc -j list
 	assert_equal "$(jq 'map(has("holders")) | any' <<<"$output")" false
+	# A process holding two queues of one device is named once.
+	kill "$p2" "$p3"
+	bg_tpc exec mq0 --queues 2 -- sleep 600
+	queues() { [ "$(tpc -j list mq0 | jq '.[0].queues')" = "$1" ]; }
+	wait_for queues 2
+	run -0 tpc -j list -d mq0
+	assert_equal "$(jq -c '.[0].holders' <<<"$output")" "[{\"pid\":$BGPID,\"comm\":\"sleep\"}]"
+	kill "$BGPID"
 }
 
 @test "list -d: a holder of another namespace's device of the same name is not shown" {
