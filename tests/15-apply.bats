@@ -398,18 +398,20 @@ half_setup() {
 	k=$(grep -n TUNSETIFF "$BATS_TEST_TMPDIR/trace" | sed -n 1p | cut -d: -f1)
 	half_setup "$NS"
 	before=$(ns_state | jq -S 'map(select(.ifname != "br0"))')
-	nsx env "$NOLEAKS" strace -qq -o /dev/null -e trace=ioctl \
+	nsx env "$NOLEAKS" strace -qq -o "$BATS_TEST_TMPDIR/stop" -e trace=ioctl \
 		-e inject=ioctl:signal=STOP:when="$k" "$TAPCTL" apply "$CONF" \
 		> "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/err" &
 	pid=$!
 	defer kill -9 "$pid"
+	# strace says when the stop took: ps alone cannot tell it from the
+	# brief stop at each traced system call (both are state t).
 	local tp=
-	for ((i = 0; i < 100; i++)); do
-		tp=$(stopped_tapctl "$pid")
-		[[ -n $tp ]] && break
+	for ((i = 0; i < 200; i++)); do
+		grep -q '^--- stopped by SIGSTOP ---' "$BATS_TEST_TMPDIR/stop" &&
+			tp=$(stopped_tapctl "$pid") && [[ -n $tp ]] && break
 		sleep 0.1
 	done
-	[[ -n $tp ]] || fail "tapctl did not stop"
+	[[ -n $tp ]] || fail "tapctl did not stop: $(cat "$BATS_TEST_TMPDIR/stop")"
 	ip -n "$NS" link del br0
 	kill -CONT "$tp"
 	local st=0
