@@ -130,7 +130,8 @@ static int check_names(struct ctx *ctx, const struct wants *w,
 
 /* The rows to print, in ifindex order. */
 static int gather(struct ctx *ctx, const struct links *l,
-		  const struct wants *w, struct list_row **rows, size_t *n)
+		  const struct wants *w, struct list_row **rows, size_t *n,
+		  struct brport **ports)
 {
 	size_t i;
 	int ret;
@@ -146,7 +147,7 @@ static int gather(struct ctx *ctx, const struct links *l,
 			return ret;
 		(*n)++;
 	}
-	return list_gather_ports(ctx, *rows, *n);
+	return list_gather_ports(ctx, *rows, *n, ports);
 }
 
 /* -d: the processes holding the rows' devices (macvtaps by node). */
@@ -161,10 +162,10 @@ static int holders(struct ctx *ctx, const struct list_row *rows, size_t n,
 	if (!devs)
 		return err_sys(ctx, -ENOMEM, NULL);
 	for (i = 0; i < n; i++) {
-		if (rows[i].li.kind != LINK_MACVTAP ||
-		    mvt_dev(ctx, &rows[i].li, &devs[nd].dev))
+		if (rows[i].li->kind != LINK_MACVTAP ||
+		    mvt_dev(ctx, rows[i].li, &devs[nd].dev))
 			continue;
-		memcpy(devs[nd++].ifname, rows[i].li.ifname, IFNAMSIZ);
+		memcpy(devs[nd++].ifname, rows[i].li->ifname, IFNAMSIZ);
 	}
 	ret = holder_scan(h, devs, nd);
 	free(devs);
@@ -184,6 +185,7 @@ int cmd_list(struct ctx *ctx, int argc, const char **argv)
 	struct wants w = { 0 };
 	struct holders h = { 0 };
 	struct list_row *rows = NULL;
+	struct brport *ports = NULL;
 	const char **names;
 	poptContext pc;
 	size_t i, n = 0;
@@ -212,7 +214,7 @@ int cmd_list(struct ctx *ctx, int argc, const char **argv)
 	/* -q: the exit status alone says whether every NAME is a device. */
 	if ((ret = check_names(ctx, &w, names)) || ctx->quiet)
 		goto out;
-	if ((ret = gather(ctx, &l, &w, &rows, &n)) ||
+	if ((ret = gather(ctx, &l, &w, &rows, &n, &ports)) ||
 	    (details && (ret = holders(ctx, rows, n, &h))))
 		goto out;
 	list_print_header(&ctx->out);
@@ -225,6 +227,7 @@ out:
 	free(l.v);
 	free(w.v);
 	free(rows);
+	free(ports);
 	holder_free(&h);
 	poptFreeContext(pc);
 	return ret;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,7 +76,7 @@ int list_gather(struct ctx *ctx, const struct link_info *li,
 	struct stat st;
 
 	memset(row, 0, sizeof(*row));
-	row->li = *li;
+	row->li = li;
 	name_of(ctx, li->master, all, n, row->master);
 	if (li->kind != LINK_MACVTAP)
 		return 0;
@@ -94,11 +95,13 @@ int list_gather(struct ctx *ctx, const struct link_info *li,
 struct port_rows {
 	struct list_row *rows;
 	size_t n;
+	struct brport *store;		/* room for @cap ports */
+	size_t used, cap;
 };
 
 static int cmp_row(const void *key, const void *elem)
 {
-	int a = *(const int *)key, b = ((const struct list_row *)elem)->li.ifindex;
+	int a = *(const int *)key, b = ((const struct list_row *)elem)->li->ifindex;
 
 	return (a > b) - (a < b);
 }
@@ -109,23 +112,30 @@ static int port_cb(int ifindex, const struct brport *bp, void *data)
 	struct list_row *row;
 
 	row = bsearch(&ifindex, pr->rows, pr->n, sizeof(*pr->rows), cmp_row);
-	if (row) {
-		row->is_port = true;
-		row->port = *bp;
-	}
+	/* A link that became a port after the link dump stays without. */
+	if (!row || !row->li->master || (!row->port && pr->used == pr->cap))
+		return 0;
+	if (!row->port)
+		row->port = &pr->store[pr->used++];
+	*row->port = *bp;
 	return 0;
 }
 
-int list_gather_ports(struct ctx *ctx, struct list_row *rows, size_t n)
+int list_gather_ports(struct ctx *ctx, struct list_row *rows, size_t n,
+		      struct brport **store)
 {
-	struct port_rows pr = { rows, n };
+	struct port_rows pr = { rows, n, NULL, 0, 0 };
 	size_t i;
 	int ret;
 
-	for (i = 0; i < n && !rows[i].li.master; i++)
-		;
-	if (i == n)
+	*store = NULL;
+	for (i = 0; i < n; i++)
+		pr.cap += rows[i].li->master != 0;
+	if (!pr.cap)
 		return 0;
+	if (!(pr.store = calloc(pr.cap, sizeof(*pr.store))))
+		return err_sys(ctx, -ENOMEM, NULL);
+	*store = pr.store;
 	ret = brport_dump(ctx, port_cb, &pr);
 	return ret ? err_sys(ctx, ret, "dump bridge ports") : 0;
 }
@@ -187,15 +197,16 @@ static void print_holders(struct out *o, const struct link_info *li,
 /* pvid, vlans and isolated: null for a device in no bridge. */
 static void print_port_json(struct out *o, const struct list_row *r)
 {
-	const struct brport_vlans *v = &r->port.vlans;
+	const struct brport_vlans *v;
 	unsigned int vid;
 
-	if (!r->is_port) {
+	if (!r->port) {
 		out_null(o, "pvid", NULL);
 		out_null(o, "vlans", NULL);
 		out_null(o, "isolated", NULL);
 		return;
 	}
+	v = &r->port->vlans;
 	if (v->pvid)
 		out_uint(o, "pvid", NULL, v->pvid);
 	else
@@ -205,19 +216,20 @@ static void print_port_json(struct out *o, const struct list_row *r)
 		if (brport_vlan_tagged(v, vid))
 			out_item_uint(o, vid);
 	out_arr_close(o);
-	out_bool(o, "isolated", NULL, r->port.isolated);
+	out_bool(o, "isolated", NULL, r->port->isolated);
 }
 
 /* -d: "    bridge port: pvid 20, tagged 30,40-50, isolated". */
 static void print_port_text(struct out *o, const struct list_row *r)
 {
-	const struct brport_vlans *v = &r->port.vlans;
+	const struct brport_vlans *v;
 	unsigned int vid, end;
 	char text[64];
 	bool any = false;
 
-	if (!r->is_port)
+	if (!r->port)
 		return;
+	v = &r->port->vlans;
 	if (v->pvid)
 		snprintf(text, sizeof(text), "\n    bridge port: pvid %u, tagged ",
 			 v->pvid);
@@ -239,7 +251,7 @@ static void print_port_text(struct out *o, const struct list_row *r)
 		any = true;
 	}
 	out_text(o, any ? "" : "-");
-	out_text(o, r->port.isolated ? ", isolated" : ", not isolated");
+	out_text(o, r->port->isolated ? ", isolated" : ", not isolated");
 }
 
 /* A macvtap's source MACs (link.c sorts them); -d: also in words. */
@@ -269,7 +281,7 @@ static void print_srcmacs(struct out *o, const struct link_info *li,
 /* -u/-g of a macvtap are its node's: root's node has none. */
 static void print_ids(struct out *o, const struct list_row *r)
 {
-	const struct link_info *li = &r->li;
+	const struct link_info *li = r->li;
 
 	if (li->kind == LINK_MACVTAP) {
 		/* In the table, the lower and the mode stand in these columns. */
@@ -299,7 +311,7 @@ static void print_ids(struct out *o, const struct list_row *r)
 void list_print_row(struct out *o, const struct list_row *r,
 		    const struct holders *h)
 {
-	const struct link_info *li = &r->li;
+	const struct link_info *li = r->li;
 	char mac[18], flags[64];
 
 	parse_format_mac(li->mac, mac);
@@ -351,13 +363,15 @@ void list_print_header(struct out *o)
 
 int list_show_one(struct ctx *ctx, const struct link_info *li)
 {
+	struct brport *store = NULL;
 	struct list_row row;
 	int ret;
 
-	if ((ret = list_gather(ctx, li, NULL, 0, &row)) ||
-	    (ret = list_gather_ports(ctx, &row, 1)))
-		return ret;
-	list_print_row(&ctx->out, &row, NULL);
-	out_end(&ctx->out);
-	return 0;
+	if (!(ret = list_gather(ctx, li, NULL, 0, &row)) &&
+	    !(ret = list_gather_ports(ctx, &row, 1, &store))) {
+		list_print_row(&ctx->out, &row, NULL);
+		out_end(&ctx->out);
+	}
+	free(store);
+	return ret;
 }

@@ -20,15 +20,14 @@ struct out;
  * list_gather and one out_* call in the printer.
  */
 struct list_row {
-	struct link_info li;
+	const struct link_info *li;	/* the caller's, for as long as the row */
 	char lower[IFNAMSIZ];		/* macvtap: its lower, "" if none */
 	char master[IFNAMSIZ];		/* "" if none */
 	char chardev[256];		/* macvtap: the node exec opens, or "" */
 	uid_t node_uid;			/* with chardev */
 	gid_t node_gid;
 	mode_t node_mode;
-	bool is_port;			/* a bridge port: @port says how */
-	struct brport port;
+	struct brport *port;		/* a bridge port's settings, or NULL */
 };
 
 /*
@@ -42,9 +41,11 @@ int list_gather(struct ctx *ctx, const struct link_info *li,
 /*
  * The bridge-port settings of the rows that are ports, from one
  * AF_BRIDGE dump for them all (none if no row has a master). @rows are
- * in ifindex order, each ifindex once.
+ * in ifindex order, each ifindex once. The settings are kept in *@store
+ * (one per row with a master), which the caller frees after the rows.
  */
-int list_gather_ports(struct ctx *ctx, struct list_row *rows, size_t n);
+int list_gather_ports(struct ctx *ctx, struct list_row *rows, size_t n,
+		      struct brport **store);
 
 /*
  * Pure printers: a table row or a JSON object; @h NULL: no holders. With
