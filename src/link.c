@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <net/if.h>
 #include <linux/if_link.h>
 #include <linux/if_tun.h>
 #include <linux/rtnetlink.h>
@@ -34,18 +36,31 @@ const char *link_kind_name(enum link_kind kind)
 	}
 }
 
-/* Attribute policy: unknown types are skipped, known ones validated. */
-static int attr_cb(const struct nlattr *a, int max, const uint8_t *types,
-		   const struct nlattr **tb)
+/*
+ * Attribute policy: unknown types are skipped, known ones validated.
+ * A loop, not mnl_attr_parse(): a callback and three library calls for
+ * each of the fifty-odd attributes of a link were most of a dump's
+ * parsing.
+ */
+static void keep(const struct nlattr *a, int max, const uint8_t *types,
+		 const struct nlattr **tb)
 {
-	int type = mnl_attr_get_type(a);
+	uint16_t type = mnl_attr_get_type(a);
 
-	if (mnl_attr_type_valid(a, (uint16_t)max) < 0 || !types[type])
-		return MNL_CB_OK;
-	if (mnl_attr_validate(a, (enum mnl_attr_data_type)types[type]) < 0)
-		return MNL_CB_OK;
+	if (type > max || !types[type] ||
+	    mnl_attr_validate(a, (enum mnl_attr_data_type)types[type]) < 0)
+		return;
 	tb[type] = a;
-	return MNL_CB_OK;
+}
+
+static void parse_nested(const struct nlattr *nest, int max,
+			 const uint8_t *types, const struct nlattr **tb)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, nest) {
+		keep(a, max, types, tb);
+	}
 }
 
 static const uint8_t ifla_types[IFLA_MAX + 1] = {
@@ -93,36 +108,11 @@ static const uint8_t br_types[IFLA_BR_MAX + 1] = {
 	[IFLA_BR_VLAN_DEFAULT_PVID] = MNL_TYPE_U16,
 };
 
-static int ifla_cb(const struct nlattr *a, void *tb)
-{
-	return attr_cb(a, IFLA_MAX, ifla_types, tb);
-}
-
-static int info_cb(const struct nlattr *a, void *tb)
-{
-	return attr_cb(a, IFLA_INFO_MAX, info_types, tb);
-}
-
-static int tun_cb(const struct nlattr *a, void *tb)
-{
-	return attr_cb(a, IFLA_TUN_MAX, tun_types, tb);
-}
-
-static int macvlan_cb(const struct nlattr *a, void *tb)
-{
-	return attr_cb(a, IFLA_MACVLAN_MAX, macvlan_types, tb);
-}
-
-static int br_cb(const struct nlattr *a, void *tb)
-{
-	return attr_cb(a, IFLA_BR_MAX, br_types, tb);
-}
-
 static void parse_tun(const struct nlattr *data, struct link_info *li)
 {
 	const struct nlattr *tb[IFLA_TUN_MAX + 1] = { NULL };
 
-	mnl_attr_parse_nested(data, tun_cb, tb);
+	parse_nested(data, IFLA_TUN_MAX, tun_types, tb);
 	li->kind = LINK_TAP;
 	if (tb[IFLA_TUN_TYPE] && mnl_attr_get_u8(tb[IFLA_TUN_TYPE]) == IFF_TUN)
 		li->kind = LINK_TUN;
@@ -164,7 +154,7 @@ static void parse_macvlan(const struct nlattr *data, struct link_info *li)
 	const struct nlattr *mv[IFLA_MACVLAN_MAX + 1] = { NULL };
 	const struct nlattr *a;
 
-	mnl_attr_parse_nested(data, macvlan_cb, mv);
+	parse_nested(data, IFLA_MACVLAN_MAX, macvlan_types, mv);
 	if (mv[IFLA_MACVLAN_MODE])
 		li->macvlan_mode = mnl_attr_get_u32(mv[IFLA_MACVLAN_MODE]);
 	if (!mv[IFLA_MACVLAN_MACADDR_DATA])
@@ -188,7 +178,7 @@ static void parse_bridge(const struct nlattr *data, struct link_info *li)
 {
 	const struct nlattr *tb[IFLA_BR_MAX + 1] = { NULL };
 
-	mnl_attr_parse_nested(data, br_cb, tb);
+	parse_nested(data, IFLA_BR_MAX, br_types, tb);
 	li->vlan_filtering = tb[IFLA_BR_VLAN_FILTERING] &&
 			     mnl_attr_get_u8(tb[IFLA_BR_VLAN_FILTERING]);
 	if (tb[IFLA_BR_VLAN_DEFAULT_PVID]) {
@@ -201,7 +191,7 @@ static void parse_linkinfo(const struct nlattr *linkinfo, struct link_info *li)
 {
 	const struct nlattr *tb[IFLA_INFO_MAX + 1] = { NULL };
 
-	mnl_attr_parse_nested(linkinfo, info_cb, tb);
+	parse_nested(linkinfo, IFLA_INFO_MAX, info_types, tb);
 	if (!tb[IFLA_INFO_KIND])
 		return;
 	snprintf(li->info_kind, sizeof(li->info_kind), "%s",
@@ -230,13 +220,15 @@ static void parse_linkinfo(const struct nlattr *linkinfo, struct link_info *li)
 static int parse_link(const struct nlmsghdr *nlh, struct link_info *li)
 {
 	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *tb[IFLA_MAX + 1] = { NULL };
+	const struct nlattr *tb[IFLA_MAX + 1] = { NULL }, *a;
 
 	if (nlh->nlmsg_type != RTM_NEWLINK ||
 	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
 		return -EBADMSG;
-	if (mnl_attr_parse(nlh, sizeof(*ifi), ifla_cb, tb) < 0 ||
-	    !tb[IFLA_IFNAME])
+	mnl_attr_for_each(a, nlh, sizeof(*ifi)) {
+		keep(a, IFLA_MAX, ifla_types, tb);
+	}
+	if (!tb[IFLA_IFNAME])
 		return -EBADMSG;
 	memset(li, 0, sizeof(*li));
 	li->ifindex = ifi->ifi_index;
@@ -358,6 +350,21 @@ int link_get(struct ctx *ctx, const char *name, struct link_info *li)
 int link_get_index(struct ctx *ctx, int ifindex, struct link_info *li)
 {
 	return get(ctx, ifindex, NULL, li);
+}
+
+int link_index(struct ctx *ctx, const char *name)
+{
+	struct ifreq ifr;
+	int ret;
+
+	if ((ret = nl_open(ctx)))
+		return ret;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	/* Any socket answers the device ioctls: no socket of its own. */
+	if (ioctl(mnl_socket_get_fd(ctx->nl), SIOCGIFINDEX, &ifr) < 0)
+		return -errno;
+	return ifr.ifr_ifindex > 0 ? ifr.ifr_ifindex : -ENODEV;
 }
 
 int link_name(struct ctx *ctx, int ifindex, char buf[IFNAMSIZ])

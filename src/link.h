@@ -107,7 +107,12 @@ void link_cache_set(struct ctx *ctx, const struct link_info *v, size_t n);
 const struct link_info *link_find(const struct link_info *v, size_t n,
 				  const char *name);
 int link_get_index(struct ctx *ctx, int ifindex, struct link_info *li);
-/* Calls @fn for every link in ifindex order; stops at its first non-zero. */
+/* The ifindex of @name (SIOCGIFINDEX), or -errno. */
+int link_index(struct ctx *ctx, const char *name);
+/*
+ * Calls @fn for every link in the kernel's order (ifindex order since
+ * Linux 6.6, by hash bucket before); stops at its first non-zero.
+ */
 int link_dump(struct ctx *ctx,
 	      int (*fn)(const struct link_info *li, void *data), void *data);
 /*
