@@ -24,6 +24,7 @@ struct ctx {
 
 	const char *netns;		/* -n argument, or NULL */
 	bool sysfs_private;		/* /sys remounted for the netns */
+	bool sysfs_ours;		/* /sys was seen to show our netns */
 	bool json;
 	bool quiet;
 	bool force;

@@ -122,6 +122,9 @@ int mvt_dev(struct ctx *ctx, const struct link_info *li, dev_t *dev)
 	 */
 	if ((ret = ns_private_sysfs(ctx)))
 		return ret;
+	/* A mount shows one namespace for good: once seen, it is ours. */
+	if (ctx->sysfs_ours)
+		return read_dev(li, dev);
 	ret = sysfs_shows(li);
 	if (!ret && !ctx->sysfs_private) {
 		if ((ret = ns_own_sysfs(ctx)))
@@ -132,6 +135,7 @@ int mvt_dev(struct ctx *ctx, const struct link_info *li, dev_t *dev)
 		return ret;
 	if (!ret)
 		return -ESTALE;
+	ctx->sysfs_ours = true;
 	return read_dev(li, dev);
 }
 
@@ -143,11 +147,17 @@ int mvt_dev(struct ctx *ctx, const struct link_info *li, dev_t *dev)
  */
 static int ns_dir_name(char *buf, size_t len)
 {
+	/* The namespace is entered (-n) before any node is looked for. */
+	static char known[48];
 	uint64_t cookie;
 	socklen_t sl = sizeof(cookie);
 	struct stat st;
 	int fd, ret = 0;
 
+	if (known[0]) {
+		snprintf(buf, len, "%s", known);
+		return 0;
+	}
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
@@ -155,15 +165,17 @@ static int ns_dir_name(char *buf, size_t len)
 		ret = -errno;
 	close(fd);
 	if (!ret) {
-		snprintf(buf, len, "netns-%" PRIu64, cookie);
-		return 0;
+		snprintf(known, sizeof(known), "netns-%" PRIu64, cookie);
+	} else {
+		/* Before Linux 5.14: the inode, the best there is. */
+		if (ret != -ENOPROTOOPT)
+			return ret;
+		if (stat("/proc/self/ns/net", &st) < 0)
+			return -errno;
+		snprintf(known, sizeof(known), "netns-ino-%llu",
+			 (unsigned long long)st.st_ino);
 	}
-	/* Before Linux 5.14: the inode, the best there is. */
-	if (ret != -ENOPROTOOPT)
-		return ret;
-	if (stat("/proc/self/ns/net", &st) < 0)
-		return -errno;
-	snprintf(buf, len, "netns-ino-%llu", (unsigned long long)st.st_ino);
+	snprintf(buf, len, "%s", known);
 	return 0;
 }
 
@@ -357,8 +369,16 @@ static void sweep_root(const char *top, const char *own_dir,
 		       const char *keep, dev_t dev)
 {
 	struct dirent *de;
+	struct stat st;
 	DIR *root, *d;
 
+	/*
+	 * Every add of a macvtap sweeps: a directory's link count tells
+	 * without reading it that it has no namespace directories (tmpfs
+	 * and devtmpfs count them; a file system that does not says 1).
+	 */
+	if (stat(top, &st) < 0 || (S_ISDIR(st.st_mode) && st.st_nlink == 2))
+		return;
 	root = opendir(top);
 	if (!root)
 		return;
