@@ -19,6 +19,8 @@
 
 # Command lines kept in strings are split into words on purpose.
 # shellcheck disable=SC2086
+# Command arrays are handed to side() by name; seq prints plain words.
+# shellcheck disable=SC2034,SC2207
 
 set -euo pipefail
 
@@ -104,6 +106,38 @@ timed() {
 	say "  $op $tool: done"
 }
 
+# side OP N PFX PREPARE LABEL ARRAY [LABEL ARRAY...]: the commands of one
+# cell (each ARRAY names an array holding one), RUNS rounds taking them in
+# turn (1, 2, 3, 1, 2, 3, ...), so that what one run leaves the kernel to
+# finish (deferred frees, linkwatch) weighs on every tool alike; then each
+# one's median. PREPARE runs before each run, untimed; afterwards N
+# devices PFX* must exist (or none, for delete).
+side() {
+	local op=$1 n=$2 pfx=$3 prep=$4 r i t want=$2
+	shift 4
+	local -a labels=() arrays=() times=()
+	while (($# >= 2)); do labels+=("$1"); arrays+=("$2"); shift 2; done
+	[[ $op == delete ]] && want=0
+	for ((r = 0; r < RUNS; r++)); do
+		for i in "${!labels[@]}"; do
+			local -n cmd=${arrays[i]}
+			$prep
+			t=$(nsx "$W/time1" "${cmd[@]}")
+			unset -n cmd
+			if [[ $(count "$pfx") != "$want" ]]; then
+				say "$op ${labels[i]} N=$n: expected $want $pfx* links, found $(count "$pfx")"
+				exit 1
+			fi
+			times[i]+="$t "
+		done
+	done
+	for i in "${!labels[@]}"; do
+		# shellcheck disable=SC2086 # one number per word
+		record "$op" "$n" "${labels[i]}" "$(printf '%s\n' ${times[i]} | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
+	done
+	say "  $op: done"
+}
+
 loop_file() {	# FILE: a bash script running each line of FILE as a command
 	{ echo 'set -e'; cat "$1"; } >"$1.sh"
 	echo "$1.sh"
@@ -157,9 +191,9 @@ run_size() {
 
 	# create
 	want create && {
-	timed create "$n" "tapctl -b" c "reset c" "$TAPCTL" -q -b "$W/tapctl-c.txt"
-	timed create "$n" "ip -batch" c "reset c" ip -batch "$W/ip-c.txt"
-	timed create "$n" "lower bound" c "reset c" "$LB" create c "$n"
+	local -a t_c=("$TAPCTL" -q -b "$W/tapctl-c.txt") i_c=(ip -batch "$W/ip-c.txt")
+	local -a l_c=("$LB" create c "$n")
+	side create "$n" c "reset c" "tapctl -b" t_c "ip -batch" i_c "lower bound" l_c
 	if ((small)); then
 		timed create "$n" "tapctl loop" c "reset c" bash "$(loop_file "$W/tapctl-c.loop")"
 		timed create "$n" "ip loop" c "reset c" bash "$(loop_file "$W/ip-c.loop")"
@@ -170,9 +204,9 @@ run_size() {
 	}
 	# full setup: owner, in its bridge, up
 	want setup && {
-	timed setup "$n" "tapctl -b" s "reset s" "$TAPCTL" -q -b "$W/tapctl-s.txt"
-	timed setup "$n" "ip -batch" s "reset s" ip -batch "$W/ip-s.txt"
-	timed setup "$n" "lower bound" s "reset s" "$LB" setup s "$n" 1000 br "$PER_BR"
+	local -a t_s=("$TAPCTL" -q -b "$W/tapctl-s.txt") i_s=(ip -batch "$W/ip-s.txt")
+	local -a l_s=("$LB" setup s "$n" 1000 br "$PER_BR")
+	side setup "$n" s "reset s" "tapctl -b" t_s "ip -batch" i_s "lower bound" l_s
 	if ((small)); then
 		timed setup "$n" "tapctl loop" s "reset s" bash "$(loop_file "$W/tapctl-s.loop")"
 		timed setup "$n" "ip loop" s "reset s" bash "$(loop_file "$W/ip-s.loop")"
@@ -181,9 +215,9 @@ run_size() {
 	}
 	# macvtap (tapctl checks the node: lower bound reads sysfs and stats it)
 	want macvtap && {
-	timed macvtap "$n" "tapctl -b" m "reset m" "$TAPCTL" -q -b "$W/tapctl-m.txt"
-	timed macvtap "$n" "ip -batch" m "reset m" ip -batch "$W/ip-m.txt"
-	timed macvtap "$n" "lower bound" m "reset m" "$LB" macvtap m "$n" veth0
+	local -a t_m=("$TAPCTL" -q -b "$W/tapctl-m.txt") i_m=(ip -batch "$W/ip-m.txt")
+	local -a l_m=("$LB" macvtap m "$n" veth0)
+	side macvtap "$n" m "reset m" "tapctl -b" t_m "ip -batch" i_m "lower bound" l_m
 	if ((small)); then
 		timed macvtap "$n" "tapctl loop" m "reset m" bash "$(loop_file "$W/tapctl-m.loop")"
 		timed macvtap "$n" "ip loop" m "reset m" bash "$(loop_file "$W/ip-m.loop")"
@@ -193,10 +227,10 @@ run_size() {
 	# list, N taps present (10 runs: median)
 	want list && {
 	populate c
-	RUNS=10 timed list "$n" "tapctl list" c true "$TAPCTL" list
-	RUNS=10 timed list "$n" "tapctl -j list" c true "$TAPCTL" -j list
-	RUNS=10 timed list "$n" "ip -d -j link show type tun" c true ip -d -j link show type tun
-	RUNS=10 timed list "$n" "lower bound (raw dump)" c true "$LB" list
+	local -a t_l=("$TAPCTL" list) t_jl=("$TAPCTL" -j list)
+	local -a i_l=(ip -d -j link show type tun) l_l=("$LB" list)
+	RUNS=10 side list "$n" c true "tapctl list" t_l "tapctl -j list" t_jl \
+		"ip -d -j link show type tun" i_l "lower bound (raw dump)" l_l
 	}
 	# apply: all absent (against a batch of adds), all as declared
 	# (against a list of them: one dump, no request per device)
@@ -211,10 +245,10 @@ run_size() {
 	}
 	# delete, N taps present
 	want delete && {
-	timed delete "$n" "tapctl del NAME..." c "populate c" "$TAPCTL" del $(seq -f 'c%g' 1 "$n")
-	timed delete "$n" "tapctl -b" c "populate c" "$TAPCTL" -q -b "$W/tapctl-d.txt"
-	timed delete "$n" "lower bound (group)" c "populate c" "$LB" delete c "$n"
-	timed delete "$n" "ip -batch: group + del group" c "populate c" ip -batch "$W/grp-c.txt"
+	local -a t_d=("$TAPCTL" del $(seq -f 'c%g' 1 "$n")) t_bd=("$TAPCTL" -q -b "$W/tapctl-d.txt")
+	local -a l_d=("$LB" delete c "$n") i_gd=(ip -batch "$W/grp-c.txt")
+	side delete "$n" c "populate c" "tapctl del NAME..." t_d "tapctl -b" t_bd \
+		"lower bound (group)" l_d "ip -batch: group + del group" i_gd
 	if ((slowdel)); then
 		RUNS=1 timed delete "$n" "ip -batch" c "populate c" ip -batch "$W/ip-d.txt"
 	fi
@@ -253,7 +287,8 @@ fmt() { awk -v u="$1" 'BEGIN { x = u / 1000; if (x >= 100) printf "%.0f ms", x; 
 
 echo "## Scaling, side by side (N = ${SIZES// /, })"
 echo
-echo "One run of each cell (batch commands: the median of $RUNS runs; list: of 10),"
+echo "One run of each cell (batch commands: the median of $RUNS runs; list: of 10;"
+echo "the tools of a cell take turns, run by run),"
 echo "each N in a fresh namespace; taps spread over bridges of at most $PER_BR ports."
 echo "Loops (one process per device) only up to N = $LOOP_MAX; deletes with one"
 echo "RTM_DELLINK per device (\`ip -batch\` of \`link del\`) up to N = $SLOW_DEL_MAX."
