@@ -297,16 +297,39 @@ static int check_privileged(struct ctx *ctx, const struct link_opts *o,
 	return 0;
 }
 
+/*
+ * A batch of macvtaps names one lower line after line. What the checks
+ * read of it (kind, type, loopback) never changes, so while its name
+ * still has the ifindex it had (SIOCGIFINDEX, not a full RTM_GETLINK),
+ * the lower an earlier line checked serves; not when --mtu needs its
+ * MTU now, nor while apply answers from its own dump.
+ */
+static struct link_info last_lower;
+
+static bool same_lower(struct ctx *ctx, const char *name, const struct plan *p)
+{
+	return !ctx->cache && !(p->mask & PLAN_MTU) && last_lower.ifindex &&
+	       !strcmp(last_lower.ifname, name) &&
+	       link_index(ctx, name) == last_lower.ifindex;
+}
+
 static int lower_link(struct ctx *ctx, const struct link_opts *o,
 		      struct plan *p)
 {
 	struct link_info lower;
 	int ret;
 
-	if ((ret = need_link(ctx, "--macvtap", o->macvtap, &lower)) ||
-	    (ret = mvt_check_lower(ctx, &lower,
+	if (same_lower(ctx, o->macvtap, p)) {
+		lower = last_lower;
+	} else {
+		last_lower.ifindex = 0;
+		if ((ret = need_link(ctx, "--macvtap", o->macvtap, &lower)))
+			return ret;
+	}
+	if ((ret = mvt_check_lower(ctx, &lower,
 				   p->mask & PLAN_MTU ? p->mtu : 0)))
 		return ret;
+	last_lower = lower;
 	p->lower = lower.ifindex;
 	memcpy(p->lower_name, lower.ifname, IFNAMSIZ);
 	return 0;

@@ -408,6 +408,44 @@ check_mode() {
 	assert_only_setup
 }
 
+@test "a batch sees each line's lower as it is then: replaced, or its MTU lowered" {
+	local fifo=$BATS_TEST_TMPDIR/lines st=0
+	mkfifo "$fifo"
+	nsx "$TAPCTL" -b "$fifo" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	local pid=$!
+	defer kill "$pid"
+	exec 5>"$fifo"
+	echo "add m1 --macvtap v0" >&5
+	wait_for nsx ip link show m1
+	# The same name, another link: no longer one that can carry it.
+	ip -n "$NS" link del v0
+	ip -n "$NS" tuntap add dev v0 mode tun
+	echo "add m2 --macvtap v0" >&5
+	exec 5>&-
+	wait "$pid" || st=$?
+	assert_equal "$st" 1
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" \
+		"tapctl: $fifo:2: add m2: --macvtap: \"v0\" cannot carry a macvtap: it is a tun device, which carries no Ethernet frames (a tap does)"
+	assert_no_link m2
+	# The lower's MTU lowered between two lines: --mtu is checked anew.
+	ip -n "$NS" link add v2 type veth peer name v3
+	nsx "$TAPCTL" -b "$fifo" >/dev/null 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	pid=$!
+	defer kill "$pid"
+	exec 5>"$fifo"
+	echo "add m3 --macvtap v2 --mtu 1500" >&5
+	wait_for nsx ip link show m3
+	ip -n "$NS" link set v2 mtu 1400
+	echo "add m4 --macvtap v2 --mtu 1500" >&5
+	exec 5>&-
+	st=0
+	wait "$pid" || st=$?
+	assert_equal "$st" 1
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" \
+		"tapctl: $fifo:2: add m4: --mtu: 1500 is above the MTU of the lower link \"v2\" (1400)"
+	assert_no_link m4
+}
+
 @test "add --macvtap: passthru needs a lower of its own, and keeps it" {
 	run -0 tpc add mvt0 --macvtap v0
 	run -1 --separate-stderr tpc add mvt1 --macvtap v0 --mode passthru
