@@ -234,8 +234,10 @@ static int parse_link(const struct nlmsghdr *nlh, struct link_info *li)
 	li->ifindex = ifi->ifi_index;
 	li->type = ifi->ifi_type;
 	li->flags = ifi->ifi_flags;
-	snprintf(li->ifname, sizeof(li->ifname), "%s",
-		 mnl_attr_get_str(tb[IFLA_IFNAME]));
+	/* Validated: NUL-terminated. memset above: the rest is zero. */
+	memcpy(li->ifname, mnl_attr_get_str(tb[IFLA_IFNAME]),
+	       strnlen(mnl_attr_get_str(tb[IFLA_IFNAME]),
+		       sizeof(li->ifname) - 1));
 	if (tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) == 6) {
 		li->has_mac = true;
 		memcpy(li->mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]), 6);

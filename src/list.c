@@ -150,15 +150,29 @@ static const char *operstate(uint8_t s)
 	return s < ARRAY_SIZE(names) ? names[s] : "UNKNOWN";
 }
 
-static void flags_text(const struct link_info *li, char *buf, size_t len)
+/* "persist,vnet_hdr,multi_queue,pi" at most: @buf has room for 64. */
+static void flags_text(const struct link_info *li, char buf[64])
 {
-	snprintf(buf, len, "%s%s%s%s", li->persist ? "persist," : "",
-		 li->vnet_hdr ? "vnet_hdr," : "",
-		 li->multi_queue ? "multi_queue," : "", li->pi ? "pi," : "");
-	if (buf[0])
-		buf[strlen(buf) - 1] = '\0';
-	else
-		snprintf(buf, len, "-");
+	const char *names[4] = {
+		li->persist ? "persist" : NULL,
+		li->vnet_hdr ? "vnet_hdr" : NULL,
+		li->multi_queue ? "multi_queue" : NULL,
+		li->pi ? "pi" : NULL,
+	};
+	size_t i, n = 0, len;
+
+	for (i = 0; i < 4; i++) {
+		if (!names[i])
+			continue;
+		if (n)
+			buf[n++] = ',';
+		len = strlen(names[i]);
+		memcpy(buf + n, names[i], len);
+		n += len;
+	}
+	if (!n)
+		buf[n++] = '-';
+	buf[n] = '\0';
 }
 
 static const char *or_null(const char *s)
@@ -315,7 +329,7 @@ void list_print_row(struct out *o, const struct list_row *r,
 	char mac[18], flags[64];
 
 	parse_format_mac(li->mac, mac);
-	flags_text(li, flags, sizeof(flags));
+	flags_text(li, flags);
 
 	out_obj_open(o, NULL);
 	out_str(o, "ifname", F(C_NAME, false), li->ifname);

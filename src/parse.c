@@ -129,8 +129,15 @@ int parse_random_mac(uint8_t mac[6])
 
 void parse_format_mac(const uint8_t mac[6], char buf[18])
 {
-	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x",
-		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	static const char hex[] = "0123456789abcdef";
+	int i;
+
+	/* By hand: list formats one per row, and snprintf showed there. */
+	for (i = 0; i < 6; i++) {
+		buf[3 * i] = hex[mac[i] >> 4];
+		buf[3 * i + 1] = hex[mac[i] & 15];
+		buf[3 * i + 2] = i < 5 ? ':' : '\0';
+	}
 }
 
 /* Numbers first, as ip(8) does; (uid_t)-1 is "no owner" to the kernel. */
