@@ -194,8 +194,10 @@ static void parse_linkinfo(const struct nlattr *linkinfo, struct link_info *li)
 	parse_nested(linkinfo, IFLA_INFO_MAX, info_types, tb);
 	if (!tb[IFLA_INFO_KIND])
 		return;
-	snprintf(li->info_kind, sizeof(li->info_kind), "%s",
-		 mnl_attr_get_str(tb[IFLA_INFO_KIND]));
+	/* Validated: NUL-terminated; parse_link zeroed the rest. */
+	memcpy(li->info_kind, mnl_attr_get_str(tb[IFLA_INFO_KIND]),
+	       strnlen(mnl_attr_get_str(tb[IFLA_INFO_KIND]),
+		       sizeof(li->info_kind) - 1));
 	if (!strcmp(li->info_kind, "tun")) {
 		li->kind = LINK_TAP;
 		if (tb[IFLA_INFO_DATA])

@@ -140,9 +140,9 @@ void out_arr_close(struct out *o)
  */
 static bool column(FILE *f, const char *fmt, const char *conv, const char *v)
 {
-	static const char spaces[] = "                                ";
+	char buf[128];
 	const char *p = fmt;
-	size_t lead, width = 0, len;
+	size_t lead, width = 0, len, pad, n;
 	bool left = false;
 
 	for (lead = 0; *p == ' '; p++)
@@ -153,18 +153,18 @@ static bool column(FILE *f, const char *fmt, const char *conv, const char *v)
 		left = true;
 		p++;
 	}
-	for (; *p >= '0' && *p <= '9' && width < sizeof(spaces); p++)
+	for (; *p >= '0' && *p <= '9' && width < 64; p++)
 		width = width * 10 + (size_t)(*p - '0');
-	if (strcmp(p, conv) || lead >= sizeof(spaces) ||
-	    width >= sizeof(spaces))
-		return false;
 	len = strlen(v);
-	fwrite_unlocked(spaces, 1, lead, f);
-	if (!left && len < width)
-		fwrite_unlocked(spaces, 1, width - len, f);
-	fwrite_unlocked(v, 1, len, f);
-	if (left && len < width)
-		fwrite_unlocked(spaces, 1, width - len, f);
+	if (strcmp(p, conv) || lead >= 32 || width >= 64 || len >= 32)
+		return false;
+	/* One write: padding and value put together in @buf. */
+	pad = len < width ? width - len : 0;
+	memset(buf, ' ', lead + pad + len);
+	n = left ? lead : lead + pad;
+	memcpy(buf + n, v, len);
+	n += len + (left ? pad : 0);
+	fwrite_unlocked(buf, 1, n, f);
 	return true;
 }
 
