@@ -414,7 +414,8 @@ check_mode() {
 	nsx "$TAPCTL" -b "$fifo" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
 	local pid=$!
 	defer kill "$pid"
-	exec 5>"$fifo"
+	# Read-write: never blocks, whether or not tapctl has it open yet.
+	exec 5<>"$fifo"
 	echo "add m1 --macvtap v0" >&5
 	wait_for nsx ip link show m1
 	# The same name, another link: no longer one that can carry it.
@@ -432,7 +433,8 @@ check_mode() {
 	nsx "$TAPCTL" -b "$fifo" >/dev/null 2>"$BATS_TEST_TMPDIR/err" 3>&- &
 	pid=$!
 	defer kill "$pid"
-	exec 5>"$fifo"
+	# Read-write: never blocks, whether or not tapctl has it open yet.
+	exec 5<>"$fifo"
 	echo "add m3 --macvtap v2 --mtu 1500" >&5
 	wait_for nsx ip link show m3
 	ip -n "$NS" link set v2 mtu 1400
