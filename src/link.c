@@ -53,6 +53,18 @@ static void keep(const struct nlattr *a, int max, const uint8_t *types,
 	tb[type] = a;
 }
 
+/*
+ * A validated (NUL-terminated) string attribute into @dst, which the
+ * caller zeroed: cut to @size - 1 bytes, without snprintf (once per link
+ * of a dump).
+ */
+static void copy_str(char *dst, size_t size, const struct nlattr *a)
+{
+	const char *s = mnl_attr_get_str(a);
+
+	memcpy(dst, s, strnlen(s, size - 1));
+}
+
 static void parse_nested(const struct nlattr *nest, int max,
 			 const uint8_t *types, const struct nlattr **tb)
 {
@@ -194,10 +206,7 @@ static void parse_linkinfo(const struct nlattr *linkinfo, struct link_info *li)
 	parse_nested(linkinfo, IFLA_INFO_MAX, info_types, tb);
 	if (!tb[IFLA_INFO_KIND])
 		return;
-	/* Validated: NUL-terminated; parse_link zeroed the rest. */
-	memcpy(li->info_kind, mnl_attr_get_str(tb[IFLA_INFO_KIND]),
-	       strnlen(mnl_attr_get_str(tb[IFLA_INFO_KIND]),
-		       sizeof(li->info_kind) - 1));
+	copy_str(li->info_kind, sizeof(li->info_kind), tb[IFLA_INFO_KIND]);
 	if (!strcmp(li->info_kind, "tun")) {
 		li->kind = LINK_TAP;
 		if (tb[IFLA_INFO_DATA])
@@ -236,10 +245,7 @@ static int parse_link(const struct nlmsghdr *nlh, struct link_info *li)
 	li->ifindex = ifi->ifi_index;
 	li->type = ifi->ifi_type;
 	li->flags = ifi->ifi_flags;
-	/* Validated: NUL-terminated. memset above: the rest is zero. */
-	memcpy(li->ifname, mnl_attr_get_str(tb[IFLA_IFNAME]),
-	       strnlen(mnl_attr_get_str(tb[IFLA_IFNAME]),
-		       sizeof(li->ifname) - 1));
+	copy_str(li->ifname, sizeof(li->ifname), tb[IFLA_IFNAME]);
 	if (tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) == 6) {
 		li->has_mac = true;
 		memcpy(li->mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]), 6);
