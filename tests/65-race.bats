@@ -65,8 +65,11 @@ changes() {
 	[[ $TAPCTL == *asan* ]] && n=100
 	seq 1 "$n" | sed 's/.*/tuntap add dev r& mode tap/' | nsx ip -batch -
 	# $! is ip itself; the loop ends on its next write after ip goes.
-	changes 3>&- | nsx ip -force -batch - >/dev/null 2>&1 3>&- &
-	defer kill $!
+	# Not nsx: a function is a subshell, and killing it would leave ip
+	# (and the loop that feeds it) running after the test.
+	changes 3>&- | ip netns exec "$NS" ip -force -batch - >/dev/null 2>&1 3>&- &
+	local changer=$!
+	defer kill "$changer"
 	# The changer is running before the first list.
 	for ((i = 0; i < 50; i++)); do
 		ip -n "$NS" link show type veth | grep -q cx && break
@@ -88,6 +91,11 @@ changes() {
 	done >"$BATS_TEST_TMPDIR/b"
 	run -0 --separate-stderr tpc -q -b "$BATS_TEST_TMPDIR/b"
 	assert_equal "$stderr" ""
-	run -0 nsx ip -j link show type tun
+	# ip reads its dump once, interrupted or not: the changes stop
+	# before the count that checks tapctl's adds.
+	kill "$changer"
+	wait "$changer" || true
+	run -0 --separate-stderr nsx ip -j link show type tun
+	assert_equal "$stderr" ""
 	assert_equal "$(jq '[.[] | select(.ifname | test("^s[0-9]+$"))] | length' <<<"$output")" 100
 }
