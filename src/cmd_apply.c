@@ -274,22 +274,6 @@ static int check_twice(struct ctx *ctx, struct apply *a)
 	return 0;
 }
 
-static int collect(const struct link_info *li, void *data)
-{
-	struct apply *a = data;
-	struct link_info *v;
-
-	if (!(a->nlinks & (a->nlinks - 1)) || !a->nlinks) {
-		v = realloc(a->links, (a->nlinks ? 2 * a->nlinks : 64) *
-				      sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		a->links = v;
-	}
-	a->links[a->nlinks++] = *li;
-	return 0;
-}
-
 static int cmp_link(const void *x, const void *y)
 {
 	return strcmp(((const struct link_info *)x)->ifname,
@@ -478,7 +462,7 @@ static int plan_all(struct ctx *ctx, struct apply *a)
 	size_t i;
 	int ret;
 
-	if ((ret = link_dump(ctx, collect, a)))
+	if ((ret = link_dump_all(ctx, &a->links, &a->nlinks)))
 		return err_sys(ctx, ret, "read the links");
 	if ((ret = dump_ports(ctx, a)))
 		return ret;

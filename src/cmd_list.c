@@ -17,24 +17,8 @@
 
 struct links {
 	struct link_info *v;
-	size_t n, cap;
+	size_t n;
 };
-
-static int collect(const struct link_info *li, void *data)
-{
-	struct links *l = data;
-	struct link_info *v;
-
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 32;
-		v = realloc(l->v, l->cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-	}
-	l->v[l->n++] = *li;
-	return 0;
-}
 
 /* A NAME asked for, and the link of that name (NULL if none). */
 struct want {
@@ -203,7 +187,7 @@ int cmd_list(struct ctx *ctx, int argc, const char **argv)
 		goto out;
 	}
 	names = poptGetArgs(pc);
-	if ((ret = link_dump(ctx, collect, &l))) {
+	if ((ret = link_dump_all(ctx, &l.v, &l.n))) {
 		err_sys(ctx, ret, "dump links");
 		goto out;
 	}
@@ -224,6 +208,8 @@ int cmd_list(struct ctx *ctx, int argc, const char **argv)
 	out_arr_close(&ctx->out);
 	out_end(&ctx->out);
 out:
+	for (i = 0; i < n; i++)
+		list_row_free(&rows[i]);
 	free(l.v);
 	free(w.v);
 	free(rows);

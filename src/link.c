@@ -65,14 +65,25 @@ static void copy_str(char *dst, size_t size, const struct nlattr *a)
 	memcpy(dst, s, strnlen(s, size - 1));
 }
 
+/*
+ * mnl_attr_for_each() with the end found once, not once per attribute:
+ * a link dump walks some fifty thousand attributes per thousand links.
+ */
+static void keep_all(const void *start, const void *end, int max,
+		     const uint8_t *types, const struct nlattr **tb)
+{
+	const struct nlattr *a = start;
+
+	for (; mnl_attr_ok(a, (int)((const char *)end - (const char *)a));
+	     a = mnl_attr_next(a))
+		keep(a, max, types, tb);
+}
+
 static void parse_nested(const struct nlattr *nest, int max,
 			 const uint8_t *types, const struct nlattr **tb)
 {
-	const struct nlattr *a;
-
-	mnl_attr_for_each_nested(a, nest) {
-		keep(a, max, types, tb);
-	}
+	keep_all(mnl_attr_get_payload(nest),
+		 (const char *)nest + mnl_attr_get_len(nest), max, types, tb);
 }
 
 static const uint8_t ifla_types[IFLA_MAX + 1] = {
@@ -231,14 +242,13 @@ static void parse_linkinfo(const struct nlattr *linkinfo, struct link_info *li)
 static int parse_link(const struct nlmsghdr *nlh, struct link_info *li)
 {
 	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *tb[IFLA_MAX + 1] = { NULL }, *a;
+	const struct nlattr *tb[IFLA_MAX + 1] = { NULL };
 
 	if (nlh->nlmsg_type != RTM_NEWLINK ||
 	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
 		return -EBADMSG;
-	mnl_attr_for_each(a, nlh, sizeof(*ifi)) {
-		keep(a, IFLA_MAX, ifla_types, tb);
-	}
+	keep_all(mnl_nlmsg_get_payload_offset(nlh, sizeof(*ifi)),
+		 mnl_nlmsg_get_payload_tail(nlh), IFLA_MAX, ifla_types, tb);
 	if (!tb[IFLA_IFNAME])
 		return -EBADMSG;
 	memset(li, 0, sizeof(*li));
@@ -429,21 +439,37 @@ static void dump_reset(void *data)
 	dd->ret = 0;
 }
 
-int link_dump(struct ctx *ctx,
-	      int (*fn)(const struct link_info *li, void *data), void *data)
+int link_dump_all(struct ctx *ctx, struct link_info **v, size_t *n)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct dump_data dd = { NULL, 0, 0, 0 };
-	size_t i;
 	int ret;
 
 	ret = nl_dump(ctx, getlink_msg(buf, 0, NULL, true), dump_cb, &dd,
 		      dump_reset);
 	if (!ret)
 		ret = dd.ret;
-	for (i = 0; !ret && i < dd.n; i++)
-		ret = fn(&dd.v[i], data);
-	free(dd.v);
+	if (ret) {
+		free(dd.v);
+		dd.v = NULL;
+		dd.n = 0;
+	}
+	*v = dd.v;
+	*n = dd.n;
+	return ret;
+}
+
+int link_dump(struct ctx *ctx,
+	      int (*fn)(const struct link_info *li, void *data), void *data)
+{
+	struct link_info *v;
+	size_t i, n;
+	int ret;
+
+	ret = link_dump_all(ctx, &v, &n);
+	for (i = 0; !ret && i < n; i++)
+		ret = fn(&v[i], data);
+	free(v);
 	return ret;
 }
 

@@ -116,6 +116,11 @@ int link_index(struct ctx *ctx, const char *name);
 int link_dump(struct ctx *ctx,
 	      int (*fn)(const struct link_info *li, void *data), void *data);
 /*
+ * The same dump, handed over whole: @*v (free() it) holds @*n links, in
+ * the kernel's order; NULL and 0 on an error.
+ */
+int link_dump_all(struct ctx *ctx, struct link_info **v, size_t *n);
+/*
  * One RTM_NEWLINK on the link @ifindex (or, if @ifindex is 0, the link
  * named @name). The kernel (do_setlink) applies address and MTU, then
  * the up flag, then the master: address and MTU are in place before the

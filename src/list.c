@@ -73,6 +73,7 @@ static void name_of(struct ctx *ctx, int ifindex, const struct link_info *all,
 int list_gather(struct ctx *ctx, const struct link_info *li,
 		const struct link_info *all, size_t n, struct list_row *row)
 {
+	struct list_node *node;
 	struct stat st;
 
 	memset(row, 0, sizeof(*row));
@@ -81,15 +82,24 @@ int list_gather(struct ctx *ctx, const struct link_info *li,
 	if (li->kind != LINK_MACVTAP)
 		return 0;
 	name_of(ctx, li->link, all, n, row->lower);
+	if (!(node = malloc(sizeof(*node))))
+		return err_sys(ctx, -ENOMEM, NULL);
 	/* The node that exec would open; none (null) until one exists. */
-	if (mvt_find(ctx, li, row->chardev, sizeof(row->chardev), &st)) {
-		row->chardev[0] = '\0';
+	if (mvt_find(ctx, li, node->path, sizeof(node->path), &st)) {
+		free(node);
 		return 0;
 	}
-	row->node_uid = st.st_uid;
-	row->node_gid = st.st_gid;
-	row->node_mode = st.st_mode;
+	node->uid = st.st_uid;
+	node->gid = st.st_gid;
+	node->mode = st.st_mode;
+	row->node = node;
 	return 0;
+}
+
+void list_row_free(struct list_row *row)
+{
+	free(row->node);
+	row->node = NULL;
 }
 
 struct port_rows {
@@ -302,12 +312,12 @@ static void print_ids(struct out *o, const struct list_row *r)
 		out_str(o, NULL, F(C_OWNER, false), or_null(r->lower));
 		out_str(o, NULL, F(C_GROUP, false),
 			parse_macvtap_mode_name(li->macvlan_mode));
-		if (r->chardev[0] && r->node_uid)
-			out_uint(o, "owner", NULL, r->node_uid);
+		if (r->node && r->node->uid)
+			out_uint(o, "owner", NULL, r->node->uid);
 		else
 			out_null(o, "owner", NULL);
-		if (r->chardev[0] && (r->node_mode & 0060) == 0060)
-			out_uint(o, "group", NULL, r->node_gid);
+		if (r->node && (r->node->mode & 0060) == 0060)
+			out_uint(o, "group", NULL, r->node->gid);
 		else
 			out_null(o, "group", NULL);
 		return;
@@ -352,7 +362,7 @@ void list_print_row(struct out *o, const struct list_row *r,
 	if (li->kind == LINK_MACVTAP) {
 		out_str(o, "link", NULL, or_null(r->lower));
 		out_str(o, "mode", NULL, parse_macvtap_mode_name(li->macvlan_mode));
-		out_str(o, "chardev", " %s", or_null(r->chardev));
+		out_str(o, "chardev", " %s", r->node ? r->node->path : NULL);
 	}
 	/* VLANs in words, not columns: most rows would have none. */
 	if (h)
@@ -386,6 +396,7 @@ int list_show_one(struct ctx *ctx, const struct link_info *li)
 		list_print_row(&ctx->out, &row, NULL);
 		out_end(&ctx->out);
 	}
+	list_row_free(&row);
 	free(store);
 	return ret;
 }

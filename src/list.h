@@ -23,11 +23,16 @@ struct list_row {
 	const struct link_info *li;	/* the caller's, for as long as the row */
 	char lower[IFNAMSIZ];		/* macvtap: its lower, "" if none */
 	char master[IFNAMSIZ];		/* "" if none */
-	char chardev[256];		/* macvtap: the node exec opens, or "" */
-	uid_t node_uid;			/* with chardev */
-	gid_t node_gid;
-	mode_t node_mode;
+	struct list_node *node;		/* macvtap: the node exec opens, or NULL */
 	struct brport *port;		/* a bridge port's settings, or NULL */
+};
+
+/* A macvtap's node: apart, so that a tap's row stays small. */
+struct list_node {
+	char path[256];
+	uid_t uid;
+	gid_t gid;
+	mode_t mode;
 };
 
 /*
@@ -37,6 +42,8 @@ struct list_row {
  */
 int list_gather(struct ctx *ctx, const struct link_info *li,
 		const struct link_info *all, size_t n, struct list_row *row);
+/* What list_gather allocated for @row (its node). */
+void list_row_free(struct list_row *row);
 
 /*
  * The bridge-port settings of the rows that are ports, from one
