@@ -295,6 +295,29 @@ startup
 # ---------------------------------------------------------------- report
 fmt() { awk -v u="$1" 'BEGIN { x = u / 1000; if (x >= 100) printf "%.0f ms", x; else if (x >= 1) printf "%.1f ms", x; else printf "%.0f µs", u }'; }
 
+# ratio OP A B: a row of A's time over B's at each N, and how that ratio
+# grows: flat when A's own cost per device grows only as the kernel's.
+ratio() {
+	local n a b first='' last='' k=0
+	printf '| %s ÷ %s |' "$2" "$3"
+	for n in $SIZES; do
+		a=$(awk -F'\t' -v op="$1" -v n="$n" -v t="$2" '$1 == op && $2 == n && $3 == t { print $4 }' "$W/rows.tsv")
+		b=$(awk -F'\t' -v op="$1" -v n="$n" -v t="$3" '$1 == op && $2 == n && $3 == t { print $4 }' "$W/rows.tsv")
+		if [[ -z $a || -z $b || $b == 0 ]]; then
+			printf ' – |'
+			continue
+		fi
+		awk -v a="$a" -v b="$b" 'BEGIN { printf " %.2f× |", a / b }'
+		[[ -n $first ]] || first="$a $b"
+		last="$a $b" k=$((k + 1))
+	done
+	if ((k > 1)); then
+		awk -v f="$first" -v l="$last" 'BEGIN { split(f, x, " "); split(l, y, " "); printf " %.2f× |\n", (y[1] / y[2]) / (x[1] / x[2]) }'
+	else
+		echo ' – |'
+	fi
+}
+
 echo "## Scaling, side by side (N = ${SIZES// /, })"
 echo
 echo "One run of each cell (batch commands: the median of $RUNS runs; list: of 10;"
@@ -302,7 +325,9 @@ echo "the tools of a cell take turns, run by run),"
 echo "each N in a fresh namespace; taps spread over bridges of at most $PER_BR ports."
 echo "Loops (one process per device) only up to N = $LOOP_MAX; deletes with one"
 echo "RTM_DELLINK per device (\`ip -batch\` of \`link del\`) up to N = $SLOW_DEL_MAX."
-echo "Cells: total time, then per device in parentheses."
+echo "Cells: total time, then per device in parentheses. A row \"A ÷ B\" is A's"
+echo "time over B's, and in the last column how much that ratio grows: 1.00×"
+echo "when A's cost per device grows only as much as B's (the kernel's)."
 echo
 for op in $OPS; do
 	case $op in
@@ -341,6 +366,11 @@ for op in $OPS; do
 			echo ' – |'
 		fi
 	done
+	case $op in
+	create | setup | macvtap) ratio "$op" "tapctl -b" "lower bound" ;;
+	list) ratio "$op" "tapctl list" "lower bound (raw dump)" ;;
+	delete) ratio "$op" "tapctl del NAME..." "lower bound (group)" ;;
+	esac
 	echo
 done
 echo "### Start-up (mean of 500, taking turns)"
